@@ -1,0 +1,298 @@
+/**
+ * Picks and starts the TensorFlow.js backend.
+ *
+ * Order with no preference: the native `tensorflow` backend (tfjs-node-gpu or
+ * tfjs-node, when installed), then `webgpu` on a real GPU adapter, then
+ * `wasm` with the training kernels of {@link registerWasmTrainingKernels}.
+ * `--backend NAME` on a task, or `LUMBAR_BACKEND=NAME`, overrides the choice.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
+
+export { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
+
+/** Backends Lumbar Lab can run on. */
+export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
+/** One of {@link BACKENDS}. */
+export type BackendName = typeof BACKENDS[number];
+
+/** Raised when a backend that was asked for cannot start here. */
+export class BackendUnavailableError extends Error {
+  /** @param message What failed and how to get the backend. */
+  constructor(message: string) {
+    super(message);
+    this.name = "BackendUnavailableError";
+  }
+}
+
+/** How to get each backend, for error messages. */
+const HOW_TO_GET: Record<BackendName, string> = {
+  tensorflow:
+    "Install the native backend with `deno task setup:native` (CPU) or `deno task setup:gpu` (NVIDIA, needs CUDA 11.2 and cuDNN 8.1). " +
+    "Its install script downloads libtensorflow from storage.googleapis.com; without that network, set TFJS_NODE_CDN_STORAGE to a mirror. See README, Backends",
+  webgpu:
+    "WebGPU needs a real GPU adapter (navigator.gpu). Software adapters such as llvmpipe/lavapipe are refused because they are slower than wasm",
+  wasm:
+    "The wasm backend ships with @tensorflow/tfjs-backend-wasm; run `deno install` to fetch the pinned dependencies",
+  cpu: "The cpu backend ships with @tensorflow/tfjs",
+};
+
+/** Native packages tried for the `tensorflow` backend, fastest first. */
+const NATIVE_PACKAGES = [
+  "@tensorflow/tfjs-node-gpu",
+  "@tensorflow/tfjs-node",
+] as const;
+
+/** What {@link initBackend} chose and why. */
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+let current: BackendChoice | undefined;
+
+/** The backend chosen by the last {@link initBackend}, if any. */
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}
+
+function isBackendName(v: string): v is BackendName {
+  return (BACKENDS as readonly string[]).includes(v);
+}
+
+/**
+ * Reads a backend name from `LUMBAR_BACKEND`, checking it.
+ *
+ * @returns The name, or undefined when the variable is unset or empty.
+ */
+export function backendFromEnv(): BackendName | undefined {
+  let v: string | undefined;
+  try {
+    v = Deno.env.get("LUMBAR_BACKEND");
+  } catch {
+    return undefined; // no --allow-env: treat as unset
+  }
+  if (v == null || v === "") return undefined;
+  if (!isBackendName(v)) {
+    throw new BackendUnavailableError(
+      `Unknown backend in LUMBAR_BACKEND: "${v}". Valid backends are: ${
+        BACKENDS.join(", ")
+      }`,
+    );
+  }
+  return v;
+}
+
+/** Tries to load a native tfjs-node package; returns its name or the reason it failed. */
+async function loadNative(): Promise<
+  { ok: true; pkg: string } | { ok: false; reason: string }
+> {
+  const reasons: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      // Only packages added to deno.json's imports (by setup:native/gpu)
+      // resolve; this keeps Deno from fetching anything at run time.
+      import.meta.resolve(pkg);
+    } catch {
+      reasons.push(`${pkg} not installed`);
+      continue;
+    }
+    try {
+      await import(pkg);
+      if (tf.findBackend("tensorflow") != null) return { ok: true, pkg };
+      reasons.push(`${pkg} loaded but registered no backend`);
+    } catch (e) {
+      reasons.push(`${pkg} failed to load: ${(e as Error).message}`);
+    }
+  }
+  return { ok: false, reason: reasons.join("; ") };
+}
+
+interface GpuAdapterLike {
+  info?: { isFallbackAdapter?: boolean; description?: string };
+  isFallbackAdapter?: boolean;
+}
+
+/** Asks for a GPU adapter and says whether it is real hardware. */
+async function realGpuAdapter(): Promise<
+  { ok: true; description: string } | { ok: false; reason: string }
+> {
+  const gpu = (globalThis.navigator as {
+    gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> };
+  })
+    ?.gpu;
+  if (gpu == null) return { ok: false, reason: "navigator.gpu unavailable" };
+  let adapter: GpuAdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return {
+      ok: false,
+      reason: `requestAdapter failed: ${(e as Error).message}`,
+    };
+  }
+  if (adapter == null) return { ok: false, reason: "no GPU adapter" };
+  const description = adapter.info?.description ?? "unknown adapter";
+  const fallback = adapter.info?.isFallbackAdapter ??
+    adapter.isFallbackAdapter ??
+    false;
+  if (fallback || /llvmpipe|lavapipe|swiftshader/i.test(description)) {
+    return {
+      ok: false,
+      reason: `only a software adapter (${description})`,
+    };
+  }
+  return { ok: true, description };
+}
+
+async function startWasm(): Promise<void> {
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend("wasm"))) {
+    throw new BackendUnavailableError(
+      `The wasm backend failed to start. ${HOW_TO_GET.wasm}`,
+    );
+  }
+}
+
+async function startCpu(): Promise<void> {
+  await tf.setBackend("cpu");
+  // The cpu backend otherwise prints an advert for tfjs-node on first use.
+  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+}
+
+function log(choice: BackendChoice): void {
+  console.error(`[lumbar] backend: ${choice.name} (${choice.reason})`);
+}
+
+/**
+ * Starts a TensorFlow.js backend and returns its name.
+ *
+ * With no preference (and no `LUMBAR_BACKEND`), tries `tensorflow`, then a
+ * real-GPU `webgpu`, then `wasm`. Logs once which backend was chosen and why.
+ * Calling again with the same (or no) preference returns the running backend.
+ *
+ * @param preferred A backend to use; unavailable is an error, not a fallback.
+ * @returns The backend's name, as `tf.getBackend()` reports it.
+ * @throws {BackendUnavailableError} When the preferred backend cannot start.
+ * @example
+ * ```ts
+ * const name = await initBackend(); // "wasm" on a machine without tfjs-node or GPU
+ * ```
+ */
+export async function initBackend(preferred?: BackendName): Promise<string> {
+  const wanted = preferred ?? backendFromEnv();
+  if (wanted != null && !isBackendName(wanted)) {
+    throw new BackendUnavailableError(
+      `Unknown backend "${wanted}". Valid backends are: ${BACKENDS.join(", ")}`,
+    );
+  }
+  if (current != null && (wanted == null || wanted === current.name)) {
+    return current.name;
+  }
+  const source = preferred != null ? "requested" : "LUMBAR_BACKEND";
+  let choice: BackendChoice;
+
+  if (wanted === "tensorflow") {
+    const native = await loadNative();
+    if (!native.ok) {
+      throw new BackendUnavailableError(
+        `The tensorflow backend is not available: ${native.reason}. ${HOW_TO_GET.tensorflow}`,
+      );
+    }
+    await tf.setBackend("tensorflow");
+    choice = { name: "tensorflow", reason: `${source}, from ${native.pkg}` };
+  } else if (wanted === "webgpu") {
+    const gpu = await realGpuAdapter();
+    if (!gpu.ok) {
+      throw new BackendUnavailableError(
+        `The webgpu backend is not available: ${gpu.reason}. ${HOW_TO_GET.webgpu}`,
+      );
+    }
+    await import("@tensorflow/tfjs-backend-webgpu");
+    if (!(await tf.setBackend("webgpu"))) {
+      throw new BackendUnavailableError(
+        `The webgpu backend failed to start on ${gpu.description}`,
+      );
+    }
+    choice = { name: "webgpu", reason: `${source}, on ${gpu.description}` };
+  } else if (wanted === "wasm") {
+    await startWasm();
+    choice = { name: "wasm", reason: `${source}; ${wasmDetails()}` };
+  } else if (wanted === "cpu") {
+    await startCpu();
+    choice = {
+      name: "cpu",
+      reason: `${source}; pure JavaScript, slow to train`,
+    };
+  } else {
+    choice = await autoSelect();
+  }
+  current = choice;
+  log(choice);
+  return tf.getBackend();
+}
+
+function wasmDetails(): string {
+  const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+  return `XNNPACK${
+    simd ? " with SIMD" : " without SIMD"
+  }, Lumbar Lab training kernels`;
+}
+
+async function autoSelect(): Promise<BackendChoice> {
+  const native = await loadNative();
+  if (native.ok) {
+    await tf.setBackend("tensorflow");
+    return { name: "tensorflow", reason: `fastest available: ${native.pkg}` };
+  }
+  const gpu = await realGpuAdapter();
+  if (gpu.ok) {
+    try {
+      await import("@tensorflow/tfjs-backend-webgpu");
+      if (await tf.setBackend("webgpu")) {
+        return {
+          name: "webgpu",
+          reason:
+            `no native backend (${native.reason}); GPU: ${gpu.description}`,
+        };
+      }
+    } catch (e) {
+      console.error(`[lumbar] webgpu failed to start: ${(e as Error).message}`);
+    }
+  }
+  await startWasm();
+  return {
+    name: "wasm",
+    reason: `no native backend (${native.reason}); no real GPU (${
+      gpu.ok ? "webgpu failed to start" : gpu.reason
+    }); ${wasmDetails()}`,
+  };
+}
+
+/**
+ * Reads `--backend NAME` from command-line arguments.
+ *
+ * @param args Arguments, such as `Deno.args`.
+ * @returns The backend name, or undefined when absent.
+ * @throws {BackendUnavailableError} When the name is not a known backend.
+ */
+export function backendFromArgs(
+  args: readonly string[],
+): BackendName | undefined {
+  const i = args.findIndex((a) =>
+    a === "--backend" || a.startsWith("--backend=")
+  );
+  if (i < 0) return undefined;
+  const v = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
+  if (v == null || !isBackendName(v)) {
+    throw new BackendUnavailableError(
+      `Unknown backend "${v ?? ""}" in --backend. Valid backends are: ${
+        BACKENDS.join(", ")
+      }`,
+    );
+  }
+  return v;
+}

@@ -1,0 +1,114 @@
+/**
+ * Helpers for the thin task entry points in `tasks/`.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type BackendName, BACKENDS, initBackend } from "./backend.ts";
+
+/** Options every task accepts. */
+const COMMON = {
+  backend: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * Parses a task's arguments (strictly: an unknown flag is an error), prints
+ * `usage` for `--help`, and starts the backend from `--backend` or
+ * `LUMBAR_BACKEND`.
+ *
+ * @param usage Text shown by `--help` and after an argument error.
+ * @param options `node:util` parseArgs option definitions.
+ * @returns The parsed values.
+ */
+export async function startTask<O extends ParseArgsConfig["options"]>(
+  usage: string,
+  options: O,
+  args: string[] = Deno.args,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...COMMON, ...options },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    console.error(`Error: ${(e as Error).message}\n\n${usage}`);
+    Deno.exit(2);
+  }
+  if (parsed.values.help) {
+    console.log(usage);
+    Deno.exit(0);
+  }
+  const backend = parsed.values.backend as string | undefined;
+  if (backend != null && !(BACKENDS as readonly string[]).includes(backend)) {
+    console.error(
+      `Error: unknown backend "${backend}". Valid backends are: ${
+        BACKENDS.join(", ")
+      }`,
+    );
+    Deno.exit(2);
+  }
+  try {
+    await initBackend(backend as BackendName | undefined);
+  } catch (e) {
+    console.error(`Error: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
+  return parsed.values;
+}
+
+/**
+ * Reads a positive integer option.
+ *
+ * @throws {RangeError} Naming the option and the bad value.
+ */
+export function intOption(
+  name: string,
+  value: unknown,
+  fallback: number,
+): number {
+  if (value == null) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new RangeError(
+      `--${name} must be a positive integer. Received: ${value}`,
+    );
+  }
+  return n;
+}
+
+/** Writes a file atomically: to a temporary file beside it, then a rename. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+): Promise<void> {
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+  else await Deno.writeFile(tmp, data);
+  await Deno.rename(tmp, path);
+}
+
+/**
+ * Formats rows as an aligned text table.
+ *
+ * @param header Column titles.
+ * @param rows Cells, already formatted.
+ */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ");
+  return [
+    line(header),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map(line),
+  ].join("\n");
+}

@@ -1,0 +1,162 @@
+/**
+ * `deno task bench`: training throughput per model on the chosen backend,
+ * against the tfjs `cpu` backend (small CNN) and, with `--peer`, PyTorch on
+ * the same machine. Writes `outputs/bench/train-<time>.json` and `latest.json`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { currentBackend, initBackend } from "../lib/backend.ts";
+import {
+  measureTrainThroughput,
+  type ThroughputResult,
+} from "../lib/bench/throughput.ts";
+import { runPeer } from "../lib/bench/peer.ts";
+import {
+  formatTable,
+  intOption,
+  startTask,
+  writeFileAtomic,
+} from "../lib/cli.ts";
+import { listModels } from "../lib/models/mod.ts";
+
+const USAGE = `Usage: deno task bench [options]
+
+  --models a,b     models to time (default: all: ${listModels().join(",")})
+  --size N         input side (default 224)
+  --batch N        images per step (default 8)
+  --steps N        timed steps after one warm-up (default 3)
+  --cpu-size N     input side for the wasm-vs-cpu comparison of the small CNN (default 64)
+  --no-cpu         skip the cpu comparison
+  --peer           also run the PyTorch peer (needs python3-torch) and report ratios
+  --out DIR        output folder (default outputs/bench)
+  --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
+
+const args = await startTask(USAGE, {
+  models: { type: "string" },
+  size: { type: "string" },
+  batch: { type: "string" },
+  steps: { type: "string" },
+  "cpu-size": { type: "string" },
+  "no-cpu": { type: "boolean" },
+  peer: { type: "boolean" },
+  out: { type: "string" },
+});
+const size = intOption("size", args.size, 224);
+const batchSize = intOption("batch", args.batch, 8);
+const steps = intOption("steps", args.steps, 3);
+const cpuSize = intOption("cpu-size", args["cpu-size"], 64);
+const models = args.models ? String(args.models).split(",") : listModels();
+const unknown = models.filter((m) => !listModels().includes(m));
+if (unknown.length > 0) {
+  console.error(
+    `Error: unknown model(s) ${unknown.join(", ")}. Valid models are: ${
+      listModels().join(", ")
+    }`,
+  );
+  Deno.exit(2);
+}
+const backend = currentBackend()!.name;
+
+const results: ThroughputResult[] = [];
+for (const name of models) {
+  console.error(
+    `[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`,
+  );
+  results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
+}
+
+let cpuComparison: {
+  chosen: ThroughputResult;
+  cpu: ThroughputResult;
+  ratio: number;
+} | undefined;
+if (!args["no-cpu"] && backend !== "cpu") {
+  console.error(
+    `[bench] cnn ${cpuSize}x${cpuSize} batch ${batchSize}: ${backend} vs cpu (cpu is slow: about a minute)...`,
+  );
+  const chosen = await measureTrainThroughput("cnn", {
+    size: cpuSize,
+    batchSize,
+    steps,
+  });
+  await initBackend("cpu");
+  const cpu = await measureTrainThroughput("cnn", {
+    size: cpuSize,
+    batchSize,
+    steps: 1,
+  });
+  await initBackend(backend);
+  cpuComparison = {
+    chosen,
+    cpu,
+    ratio: chosen.imagesPerSecond / cpu.imagesPerSecond,
+  };
+}
+
+const peer = args.peer ? await runPeer(models, size, batchSize) : [];
+if (args.peer && peer.length === 0) {
+  console.error(
+    "[bench] no peer figures: install python3-torch and python3-torchvision (apt-get)",
+  );
+}
+
+const fmt = (v: number) => v >= 10 ? v.toFixed(1) : v.toFixed(2);
+const rows = results.map((r) => {
+  const p = peer.find((q) => q.model === r.model);
+  return [
+    r.model,
+    r.backend,
+    `${r.size}`,
+    `${r.batchSize}`,
+    (r.params / 1e6).toFixed(2) + "M",
+    fmt(r.imagesPerSecond),
+    p ? fmt(p.imagesPerSecond) : "-",
+    p ? (r.imagesPerSecond / p.imagesPerSecond).toFixed(2) + "x" : "-",
+    `${r.tensorsLeaked}`,
+  ];
+});
+console.log(
+  formatTable(
+    [
+      "model",
+      "backend",
+      "size",
+      "batch",
+      "params",
+      "img/s",
+      "torch img/s",
+      "vs torch",
+      "leaked",
+    ],
+    rows,
+  ),
+);
+if (cpuComparison) {
+  const { chosen, cpu, ratio } = cpuComparison;
+  console.log(
+    `\ncnn at ${cpuSize}x${cpuSize}, batch ${batchSize}: ${chosen.backend} ${
+      fmt(chosen.imagesPerSecond)
+    } img/s, ` +
+      `cpu ${fmt(cpu.imagesPerSecond)} img/s: ${
+        ratio.toFixed(0)
+      }x (target: at least 50x)`,
+  );
+}
+
+const report = {
+  date: new Date().toISOString(),
+  deno: Deno.version.deno,
+  tfjs: tf.version.tfjs,
+  backend: currentBackend(),
+  hardwareConcurrency: navigator.hardwareConcurrency,
+  results,
+  cpuComparison,
+  peer,
+};
+const outDir = String(args.out ?? "outputs/bench");
+const stamp = report.date.replace(/[:.]/g, "-");
+await writeFileAtomic(
+  `${outDir}/train-${stamp}.json`,
+  JSON.stringify(report, null, 2),
+);
+await writeFileAtomic(`${outDir}/latest.json`, JSON.stringify(report, null, 2));
+console.error(`[bench] wrote ${outDir}/train-${stamp}.json`);
