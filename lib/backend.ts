@@ -78,9 +78,7 @@ export function backendFromEnv(): BackendName | undefined {
   if (v == null || v === "") return undefined;
   if (!isBackendName(v)) {
     throw new BackendUnavailableError(
-      `Unknown backend in LUMBAR_BACKEND: "${v}". Valid backends are: ${
-        BACKENDS.join(", ")
-      }`,
+      `Unknown backend in LUMBAR_BACKEND: "${v}". Valid backends are: ${BACKENDS.join(", ")}`,
     );
   }
   return v;
@@ -237,9 +235,7 @@ export async function initBackend(preferred?: BackendName): Promise<string> {
 
 function wasmDetails(): string {
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-  return `XNNPACK${
-    simd ? " with SIMD" : " without SIMD"
-  }, Lumbar Lab training kernels`;
+  return `XNNPACK${simd ? " with SIMD" : " without SIMD"}, Lumbar Lab training kernels`;
 }
 
 async function autoSelect(): Promise<BackendChoice> {
@@ -255,8 +251,7 @@ async function autoSelect(): Promise<BackendChoice> {
       if (await tf.setBackend("webgpu")) {
         return {
           name: "webgpu",
-          reason:
-            `no native backend (${native.reason}); GPU: ${gpu.description}`,
+          reason: `no native backend (${native.reason}); GPU: ${gpu.description}`,
         };
       }
     } catch (e) {
@@ -282,16 +277,12 @@ async function autoSelect(): Promise<BackendChoice> {
 export function backendFromArgs(
   args: readonly string[],
 ): BackendName | undefined {
-  const i = args.findIndex((a) =>
-    a === "--backend" || a.startsWith("--backend=")
-  );
+  const i = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
   if (i < 0) return undefined;
   const v = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
   if (v == null || !isBackendName(v)) {
     throw new BackendUnavailableError(
-      `Unknown backend "${v ?? ""}" in --backend. Valid backends are: ${
-        BACKENDS.join(", ")
-      }`,
+      `Unknown backend "${v ?? ""}" in --backend. Valid backends are: ${BACKENDS.join(", ")}`,
     );
   }
   return v;

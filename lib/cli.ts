@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { type BackendName, BACKENDS, initBackend } from "./backend.ts";
 
 /** Options every task accepts. */
@@ -21,19 +21,24 @@ const COMMON = {
  * @param options `node:util` parseArgs option definitions.
  * @returns The parsed values.
  */
-export async function startTask<O extends ParseArgsConfig["options"]>(
+/** Option definitions, as `node:util` parseArgs takes them. */
+export type TaskOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: false }>;
+/** Parsed option values. */
+export type TaskValues = Record<string, string | boolean | undefined>;
+
+export async function startTask(
   usage: string,
-  options: O,
+  options: TaskOptions,
   args: string[] = Deno.args,
-) {
-  let parsed;
+): Promise<TaskValues> {
+  let parsed: { values: TaskValues };
   try {
     parsed = parseArgs({
       args,
       options: { ...COMMON, ...options },
       strict: true,
       allowPositionals: false,
-    });
+    }) as { values: TaskValues };
   } catch (e) {
     console.error(`Error: ${(e as Error).message}\n\n${usage}`);
     Deno.exit(2);
@@ -45,9 +50,7 @@ export async function startTask<O extends ParseArgsConfig["options"]>(
   const backend = parsed.values.backend as string | undefined;
   if (backend != null && !(BACKENDS as readonly string[]).includes(backend)) {
     console.error(
-      `Error: unknown backend "${backend}". Valid backends are: ${
-        BACKENDS.join(", ")
-      }`,
+      `Error: unknown backend "${backend}". Valid backends are: ${BACKENDS.join(", ")}`,
     );
     Deno.exit(2);
   }
@@ -100,9 +103,7 @@ export async function writeFileAtomic(
  * @param rows Cells, already formatted.
  */
 export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))
-  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
       .join("  ");

@@ -5,17 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend, initBackend } from "../lib/backend.ts";
-import {
-  measureTrainThroughput,
-  type ThroughputResult,
-} from "../lib/bench/throughput.ts";
+import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
 import { runPeer } from "../lib/bench/peer.ts";
-import {
-  formatTable,
-  intOption,
-  startTask,
-  writeFileAtomic,
-} from "../lib/cli.ts";
+import { formatTable, intOption, startTask, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 
 const USAGE = `Usage: deno task bench [options]
@@ -48,9 +40,7 @@ const models = args.models ? String(args.models).split(",") : listModels();
 const unknown = models.filter((m) => !listModels().includes(m));
 if (unknown.length > 0) {
   console.error(
-    `Error: unknown model(s) ${unknown.join(", ")}. Valid models are: ${
-      listModels().join(", ")
-    }`,
+    `Error: unknown model(s) ${unknown.join(", ")}. Valid models are: ${listModels().join(", ")}`,
   );
   Deno.exit(2);
 }
@@ -133,12 +123,8 @@ console.log(
 if (cpuComparison) {
   const { chosen, cpu, ratio } = cpuComparison;
   console.log(
-    `\ncnn at ${cpuSize}x${cpuSize}, batch ${batchSize}: ${chosen.backend} ${
-      fmt(chosen.imagesPerSecond)
-    } img/s, ` +
-      `cpu ${fmt(cpu.imagesPerSecond)} img/s: ${
-        ratio.toFixed(0)
-      }x (target: at least 50x)`,
+    `\ncnn at ${cpuSize}x${cpuSize}, batch ${batchSize}: ${chosen.backend} ${fmt(chosen.imagesPerSecond)} img/s, ` +
+      `cpu ${fmt(cpu.imagesPerSecond)} img/s: ${ratio.toFixed(0)}x (target: at least 50x)`,
   );
 }
 

@@ -42,12 +42,18 @@ const batchSize = intOption("batch", args.batch, 16);
 const seed = Number(args.seed ?? 42);
 const outDir = String(args.out ?? "outputs/demo");
 
-console.error(`[demo] generating ${perClass * CLASSES.length} phantom slices at ${size}x${size} (synthetic, not for clinical use)...`);
+console.error(
+  `[demo] generating ${
+    perClass * CLASSES.length
+  } phantom slices at ${size}x${size} (synthetic, not for clinical use)...`,
+);
 const items = generatePhantom({ perClass, size, seed });
 const split = splitByPatient(items, { seed });
 const leaks = findPatientLeaks(items, split);
 if (leaks.length > 0) throw new Error(`Patient leakage between splits: ${JSON.stringify(leaks)}`);
-console.error(`[demo] split by patient: train ${split.train.length}, val ${split.val.length}, test ${split.test.length} slices; no patient in two splits`);
+console.error(
+  `[demo] split by patient: train ${split.train.length}, val ${split.val.length}, test ${split.test.length} slices; no patient in two splits`,
+);
 
 await writeGrayGridPng(
   `${outDir}/samples.png`,
@@ -61,7 +67,9 @@ const xv = imagesToTensor(val), yv = labelsToTensor(val.map((t) => t.label), CLA
 const xt = imagesToTensor(test), yt = labelsToTensor(test.map((t) => t.label), CLASSES.length);
 
 const { model } = createModel("cnn", { inputShape: [size, size, 3], numClasses: CLASSES.length, seed });
-console.error(`[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`);
+console.error(
+  `[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`,
+);
 const t0 = performance.now();
 const history = await fitClassifier(model, x, y, { epochs, batchSize, seed, validation: { x: xv, y: yv } });
 const trainSeconds = (performance.now() - t0) / 1000;
@@ -72,23 +80,35 @@ const truth = test.map((t) => t.label);
 const cm = confusionMatrix(truth, predicted, CLASSES.length);
 
 const width = Math.max(...CLASSES.map((c) => c.length));
-console.log(`\nTest accuracy ${(testEval.acc * 100).toFixed(1)}% on ${test.length} slices (loss ${testEval.loss.toFixed(3)}), trained in ${trainSeconds.toFixed(0)} s`);
-console.log(`\nConfusion matrix (rows: true, columns: predicted)\n${"".padEnd(width)}  ${CLASSES.map((c) => c.slice(0, 8).padStart(8)).join(" ")}`);
+console.log(
+  `\nTest accuracy ${(testEval.acc * 100).toFixed(1)}% on ${test.length} slices (loss ${
+    testEval.loss.toFixed(3)
+  }), trained in ${trainSeconds.toFixed(0)} s`,
+);
+console.log(
+  `\nConfusion matrix (rows: true, columns: predicted)\n${"".padEnd(width)}  ${
+    CLASSES.map((c) => c.slice(0, 8).padStart(8)).join(" ")
+  }`,
+);
 cm.forEach((row, i) => console.log(`${CLASSES[i].padEnd(width)}  ${row.map((v) => String(v).padStart(8)).join(" ")}`));
 
 await saveModel(model, `${outDir}/model`);
 await writeFileAtomic(`${outDir}/history.json`, JSON.stringify(history, null, 2));
 await writeFileAtomic(
   `${outDir}/metrics.json`,
-  JSON.stringify({
-    backend: currentBackend(),
-    seed,
-    size,
-    perClass,
-    epochs,
-    trainSeconds,
-    test: { accuracy: testEval.acc, loss: testEval.loss, n: test.length, confusionMatrix: cm, classes: CLASSES },
-  }, null, 2),
+  JSON.stringify(
+    {
+      backend: currentBackend(),
+      seed,
+      size,
+      perClass,
+      epochs,
+      trainSeconds,
+      test: { accuracy: testEval.acc, loss: testEval.loss, n: test.length, confusionMatrix: cm, classes: CLASSES },
+    },
+    null,
+    2,
+  ),
 );
 console.log(`\nWrote ${outDir}/: model/, history.json, metrics.json, samples.png`);
 tf.dispose([x, y, xv, yv, xt, yt]);

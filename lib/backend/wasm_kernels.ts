@@ -194,20 +194,17 @@ export function conv2dBackpropFilter(
       dimRoundingMode,
       false,
     );
-    const [n, h, w, c] = x.shape;
+    const [, h, w, c] = x.shape;
     const o = dy.shape[3];
     const { strideHeight: sh, strideWidth: sw } = info;
     const { dilationHeight: dh, dilationWidth: dw } = info;
-    const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } =
-      info;
+    const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
     const top = info.padInfo.top, left = info.padInfo.left;
 
     if (fh === 1 && fw === 1 && top === 0 && left === 0) {
       // wasm matMul with a transpose flag, and StridedSlice, measured 10-30x
       // slower than an explicit Transpose and a 1x1 max-pool subsample.
-      const xs = sh === 1 && sw === 1 && oh === h && ow === w
-        ? x
-        : tf.maxPool(x, 1, [sh, sw], "valid");
+      const xs = sh === 1 && sw === 1 && oh === h && ow === w ? x : tf.maxPool(x, 1, [sh, sw], "valid");
       const dW = tf.matMul(
         tf.transpose(tf.reshape(xs, [-1, c])),
         tf.reshape(dy, [-1, o]),
@@ -253,12 +250,10 @@ export function conv2dBackpropInput(
       dimRoundingMode,
       false,
     );
-    const [n, h, w, c] = inputShape;
-    const o = dy.shape[3];
+    const [, h, w] = inputShape;
     const { strideHeight: sh, strideWidth: sw } = info;
     const { dilationHeight: dh, dilationWidth: dw } = info;
-    const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } =
-      info;
+    const { filterHeight: fh, filterWidth: fw } = info;
     const top = info.padInfo.top, left = info.padInfo.left;
 
     if (fh === 1 && fw === 1 && top === 0 && left === 0) {
@@ -431,8 +426,7 @@ export function maxPoolGrad(
     dimRoundingMode,
   );
   const [n, h, w, c] = input.shape;
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } =
-    info;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const top = info.padInfo.top, left = info.padInfo.left;
   const xd = input.dataSync() as Float32Array;

@@ -101,7 +101,9 @@ Deno.test("wasm max-pool gradient matches cpu, overlapping windows and padding i
     const [a, b] = await onBoth(() =>
       tf.tidy(() => {
         const x = tf.tensor4d(xs, [2, 9, 9, 3]);
-        return Array.from(tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, filter, stride, pad).square().sum())(x).dataSync());
+        return Array.from(
+          tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, filter, stride, pad).square().sum())(x).dataSync(),
+        );
       })
     );
     assertLess(relError(a, b), REL_TOL, `maxPool ${filter}/${stride}/${pad}`);

@@ -79,9 +79,7 @@ export async function runPeer(
     }
     if (!out.success) {
       console.error(
-        `[bench] peer script failed: ${
-          new TextDecoder().decode(out.stderr).slice(-500)
-        }`,
+        `[bench] peer script failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`,
       );
     }
   };
@@ -96,9 +94,7 @@ export async function runPeer(
       await run(sharedScript, [shared.join(",")]);
     } catch {
       console.error(
-        `[bench] ${sharedScript} not found: no peer figures for ${
-          shared.join(", ")
-        }`,
+        `[bench] ${sharedScript} not found: no peer figures for ${shared.join(", ")}`,
       );
     }
   }

@@ -15,6 +15,8 @@ import type { BuiltModel, ModelOptions } from "./types.ts";
 export interface CnnOptions extends ModelOptions {
   /** Filters per block. Default `[16, 32, 64, 128]`. */
   filters?: number[];
+  /** Batch normalization after each conv. Default true. */
+  batchNorm?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createCnn(options: CnnOptions = {}): BuiltModel {
     dropout = 0.3,
     seed = 42,
     filters = [16, 32, 64, 128],
+    batchNorm = true,
   } = options;
   if (filters.length === 0) {
     throw new RangeError("cnn needs at least one block. Received: filters=[]");
@@ -51,13 +54,15 @@ export function createCnn(options: CnnOptions = {}): BuiltModel {
       filters: f,
       kernelSize: 3,
       padding: "same",
-      useBias: false,
+      useBias: !batchNorm,
       kernelInitializer: init(),
       name: `${b}_conv1`,
     }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ momentum: 0.9, name: `${b}_bn` }).apply(
-      x,
-    ) as tf.SymbolicTensor;
+    if (batchNorm) {
+      x = tf.layers.batchNormalization({ momentum: 0.9, name: `${b}_bn` }).apply(
+        x,
+      ) as tf.SymbolicTensor;
+    }
     x = tf.layers.activation({ activation: "relu", name: `${b}_relu` }).apply(
       x,
     ) as tf.SymbolicTensor;

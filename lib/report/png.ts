@@ -29,7 +29,9 @@ export async function grayGridPng(rows: readonly (readonly GrayImage[])[], gap =
     row.forEach((im, c) => {
       for (let y = 0; y < size; y++) {
         const dst = (r * (size + gap) + y) * width + c * (size + gap);
-        for (let x = 0; x < size; x++) pixels[dst + x] = Math.round(Math.min(1, Math.max(0, im.image[y * size + x])) * 255);
+        for (let x = 0; x < size; x++) {
+          pixels[dst + x] = Math.round(Math.min(1, Math.max(0, im.image[y * size + x])) * 255);
+        }
       }
     })
   );

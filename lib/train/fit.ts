@@ -138,7 +138,9 @@ export async function fitClassifier(
     }
     if (progress) {
       const val = log.valLoss != null ? ` val_loss ${log.valLoss.toFixed(4)} val_acc ${log.valAcc!.toFixed(3)}` : "";
-      const line = `epoch ${epoch}/${epochs} loss ${log.loss.toFixed(4)} acc ${log.acc.toFixed(3)}${val} (${formatSeconds(log.seconds)})`;
+      const line = `epoch ${epoch}/${epochs} loss ${log.loss.toFixed(4)} acc ${log.acc.toFixed(3)}${val} (${
+        formatSeconds(log.seconds)
+      })`;
       Deno.stderr.writeSync(encoder.encode(`${tty ? "\r" : ""}${line}${tty ? "\x1b[K" : ""}\n`));
     }
     history.push(log);

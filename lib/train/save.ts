@@ -15,11 +15,9 @@ import { writeFileAtomic } from "../cli.ts";
  */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = artifacts.weightData == null
-      ? new Uint8Array()
-      : new Uint8Array(tf.io.concatenateArrayBuffers(
-        Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
-      ));
+    const weights = artifacts.weightData == null ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers(
+      Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
+    ));
     await writeFileAtomic(`${dir}/weights.bin`, weights);
     const json = {
       format: "layers-model",
