@@ -9,8 +9,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
+import { startThreadedWasm } from "./backend/wasm_threads.ts";
 
 export { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
 
@@ -146,9 +147,33 @@ async function realGpuAdapter(): Promise<
   return { ok: true, description };
 }
 
+/**
+ * Threads for the wasm backend: `LUMBAR_WASM_THREADS`, else one per core (at most 8).
+ *
+ * @throws {BackendUnavailableError} When the variable is not a positive integer.
+ */
+export function wasmThreadsWanted(): number {
+  let v: string | undefined;
+  try {
+    v = Deno.env.get("LUMBAR_WASM_THREADS");
+  } catch {
+    v = undefined;
+  }
+  if (v == null || v === "") return Math.min(8, Math.max(1, navigator.hardwareConcurrency ?? 1));
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new BackendUnavailableError(`LUMBAR_WASM_THREADS must be a positive integer. Received: "${v}"`);
+  }
+  return Math.min(8, n);
+}
+
 async function startWasm(): Promise<void> {
   registerWasmTrainingKernels();
-  if (!(await tf.setBackend("wasm"))) {
+  const threads = wasmThreadsWanted();
+  // Not tf.findBackend: it would start the backend, single-threaded.
+  const running = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm != null;
+  const started = !running && threads > 1 ? await startThreadedWasm(threads) : await tf.setBackend("wasm");
+  if (!started) {
     throw new BackendUnavailableError(
       `The wasm backend failed to start. ${HOW_TO_GET.wasm}`,
     );
@@ -235,7 +260,10 @@ export async function initBackend(preferred?: BackendName): Promise<string> {
 
 function wasmDetails(): string {
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-  return `XNNPACK${simd ? " with SIMD" : " without SIMD"}, Lumbar Lab training kernels`;
+  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? getThreadsCount() : 1;
+  return `XNNPACK${simd ? " with SIMD" : " without SIMD"}, ${threads} thread${
+    threads > 1 ? "s" : ""
+  }, Lumbar Lab training kernels`;
 }
 
 async function autoSelect(): Promise<BackendChoice> {

@@ -20,28 +20,57 @@ Deno.test("initBackend('webgpu') refuses machines without a real GPU adapter", a
   await assertRejects(() => initBackend("webgpu"), BackendUnavailableError, "webgpu backend is not available");
 });
 
-Deno.test("initBackend() with no preference picks wasm on a machine without tfjs-node or a GPU, and says why", async () => {
-  const root = new URL("../", import.meta.url);
-  const env = { ...Deno.env.toObject() };
-  delete env.LUMBAR_BACKEND;
+const ROOT = new URL("../", import.meta.url);
+
+/** Runs TypeScript in a fresh Deno process with the project's config; returns stdout and stderr. */
+async function runFresh(code: string, env: Record<string, string | undefined>) {
+  const vars = { ...Deno.env.toObject(), ...env };
+  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete vars[k];
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "eval",
-      "--config",
-      new URL("deno.json", root).pathname,
-      `import { initBackend } from "${new URL("lib/backend.ts", root).href}"; console.log(await initBackend());`,
-    ],
-    env,
+    args: ["eval", "--config", new URL("deno.json", ROOT).pathname, code],
+    env: vars as Record<string, string>,
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const stdout = new TextDecoder().decode(out.stdout).trim();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert(out.success, stderr);
-  assertEquals(stdout, "wasm");
-  assert(/backend: wasm \(no native backend .*not installed.*; no real GPU/.test(stderr), stderr);
-  assertEquals(stderr.split("[lumbar] backend:").length - 1, 1, "logged once");
+  return {
+    ok: out.success,
+    stdout: new TextDecoder().decode(out.stdout).trim(),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+const BACKEND_TS = new URL("lib/backend.ts", ROOT).href;
+
+Deno.test("initBackend() with no preference picks wasm on a machine without tfjs-node or a GPU, and says why", async () => {
+  const r = await runFresh(`import { initBackend } from "${BACKEND_TS}"; console.log(await initBackend());`, {
+    LUMBAR_BACKEND: undefined,
+  });
+  assert(r.ok, r.stderr);
+  assertEquals(r.stdout, "wasm");
+  assert(/backend: wasm \(no native backend .*not installed.*; no real GPU/.test(r.stderr), r.stderr);
+  assertEquals(r.stderr.split("[lumbar] backend:").length - 1, 1, "logged once");
+});
+
+Deno.test("multithreaded wasm gives the same numbers as one thread", async () => {
+  const code = `import * as tf from "@tensorflow/tfjs";
+    import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+    import { initBackend } from "${BACKEND_TS}";
+    await initBackend("wasm");
+    const x = tf.randomUniform([4, 32, 32, 16], -1, 1, "float32", 1), w = tf.randomUniform([3, 3, 16, 32], -1, 1, "float32", 2);
+    const y = tf.matMul(tf.conv2d(x, w, 1, "same").reshape([-1, 32]), tf.randomUniform([32, 64], -1, 1, "float32", 3));
+    console.log(JSON.stringify({ threads: getThreadsCount(), sum: Array.from(y.dataSync()).reduce((a, b) => a + b, 0) }));`;
+  const one = await runFresh(code, { LUMBAR_WASM_THREADS: "1" });
+  const two = await runFresh(code, { LUMBAR_WASM_THREADS: "2" });
+  assert(one.ok && two.ok, one.stderr + two.stderr);
+  const a = JSON.parse(one.stdout), b = JSON.parse(two.stdout);
+  assertEquals([a.threads, b.threads], [1, 2]);
+  assertEquals(b.sum, a.sum, "bit-identical results");
+  assert(two.stderr.includes("2 threads"), two.stderr);
+  const bad = await runFresh(`import { initBackend } from "${BACKEND_TS}"; await initBackend("wasm");`, {
+    LUMBAR_WASM_THREADS: "many",
+  });
+  assert(!bad.ok && bad.stderr.includes("LUMBAR_WASM_THREADS must be a positive integer"), bad.stderr);
 });
 
 Deno.test("LUMBAR_BACKEND and --backend are read and checked", () => {
