@@ -190,14 +190,27 @@ function log(choice: BackendChoice): void {
   console.error(`[lumbar] backend: ${choice.name} (${choice.reason})`);
 }
 
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * What the backend will mostly do. With no preference, `inference` takes a
+   * real-GPU `webgpu` before `wasm`; `training` (the default) does not, since
+   * tfjs' webgpu backend trained 4.7x slower than wasm on an H100 (see README,
+   * Backends). Default `"training"`.
+   */
+  workload?: "training" | "inference";
+}
+
 /**
  * Starts a TensorFlow.js backend and returns its name.
  *
- * With no preference (and no `LUMBAR_BACKEND`), tries `tensorflow`, then a
- * real-GPU `webgpu`, then `wasm`. Logs once which backend was chosen and why.
- * Calling again with the same (or no) preference returns the running backend.
+ * With no preference (and no `LUMBAR_BACKEND`), tries `tensorflow`, then, for
+ * inference, a real-GPU `webgpu`, then `wasm`. Logs once which backend was
+ * chosen and why. Calling again with the same (or no) preference returns the
+ * running backend.
  *
  * @param preferred A backend to use; unavailable is an error, not a fallback.
+ * @param options The workload, which decides whether webgpu is worth it.
  * @returns The backend's name, as `tf.getBackend()` reports it.
  * @throws {BackendUnavailableError} When the preferred backend cannot start.
  * @example
@@ -205,7 +218,7 @@ function log(choice: BackendChoice): void {
  * const name = await initBackend(); // "wasm" on a machine without tfjs-node or GPU
  * ```
  */
-export async function initBackend(preferred?: BackendName): Promise<string> {
+export async function initBackend(preferred?: BackendName, options: InitBackendOptions = {}): Promise<string> {
   const wanted = preferred ?? backendFromEnv();
   if (wanted != null && !isBackendName(wanted)) {
     throw new BackendUnavailableError(
@@ -251,7 +264,7 @@ export async function initBackend(preferred?: BackendName): Promise<string> {
       reason: `${source}; pure JavaScript, slow to train`,
     };
   } else {
-    choice = await autoSelect();
+    choice = await autoSelect(options.workload ?? "training");
   }
   current = choice;
   log(choice);
@@ -266,13 +279,21 @@ function wasmDetails(): string {
   }, Lumbar Lab training kernels`;
 }
 
-async function autoSelect(): Promise<BackendChoice> {
+async function autoSelect(workload: "training" | "inference"): Promise<BackendChoice> {
   const native = await loadNative();
   if (native.ok) {
     await tf.setBackend("tensorflow");
     return { name: "tensorflow", reason: `fastest available: ${native.pkg}` };
   }
   const gpu = await realGpuAdapter();
+  if (gpu.ok && workload === "training") {
+    await startWasm();
+    return {
+      name: "wasm",
+      reason: `no native backend (${native.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
+        `trains slower than wasm (measured 4.7x on an H100), so --backend webgpu to use it anyway; ${wasmDetails()}`,
+    };
+  }
   if (gpu.ok) {
     try {
       await import("@tensorflow/tfjs-backend-webgpu");

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { currentBackend, initBackend } from "../lib/backend.ts";
 import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
 import { runPeer } from "../lib/bench/peer.ts";
+import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
 import { formatTable, intOption, startTask, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 
@@ -19,6 +20,7 @@ const USAGE = `Usage: deno task bench [options]
   --cpu-size N     input side for the wasm-vs-cpu comparison of the small CNN (default 64)
   --no-cpu         skip the cpu comparison
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
+  --kernels        also time the wasm training kernels against the forward conv and the built-ins
   --out DIR        output folder (default outputs/bench)
   --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
 
@@ -30,6 +32,7 @@ const args = await startTask(USAGE, {
   "cpu-size": { type: "string" },
   "no-cpu": { type: "boolean" },
   peer: { type: "boolean" },
+  kernels: { type: "boolean" },
   out: { type: "string" },
 });
 const size = intOption("size", args.size, 224);
@@ -82,6 +85,16 @@ if (!args["no-cpu"] && backend !== "cpu") {
   };
 }
 
+let kernels: KernelTiming[] = [];
+if (args.kernels) {
+  if (backend !== "wasm") {
+    console.error(`[bench] --kernels times the wasm kernels: skipped on ${backend}`);
+  } else {
+    console.error("[bench] timing wasm training kernels...");
+    kernels = benchWasmKernels();
+  }
+}
+
 const peer = args.peer ? await runPeer(models, size, batchSize) : [];
 if (args.peer && peer.length === 0) {
   console.error(
@@ -128,6 +141,23 @@ if (cpuComparison) {
   );
 }
 
+if (kernels.length > 0) {
+  const ms = (v?: number) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(1));
+  console.log(
+    "\n" + formatTable(
+      ["kernel", "layer", "forward ms", "ours ms", "built-in ms", "built-in/ours"],
+      kernels.map((k) => [
+        k.kernel,
+        k.layer,
+        ms(k.forwardMs),
+        ms(k.oursMs),
+        ms(k.builtinMs),
+        k.builtinMs == null ? "(missing)" : (k.builtinMs / k.oursMs).toFixed(1) + "x",
+      ]),
+    ),
+  );
+}
+
 const report = {
   date: new Date().toISOString(),
   deno: Deno.version.deno,
@@ -137,6 +167,7 @@ const report = {
   results,
   cpuComparison,
   peer,
+  kernels,
 };
 const outDir = String(args.out ?? "outputs/bench");
 const stamp = report.date.replace(/[:.]/g, "-");

@@ -74,8 +74,10 @@ const t0 = performance.now();
 const history = await fitClassifier(model, x, y, { epochs, batchSize, seed, validation: { x: xv, y: yv } });
 const trainSeconds = (performance.now() - t0) / 1000;
 
-const testEval = evaluateClassifier(model, xt, yt);
-const predicted = tf.tidy(() => Array.from((model.predict(xt) as tf.Tensor2D).argMax(1).dataSync()));
+const testEval = await evaluateClassifier(model, xt, yt);
+const predictedT = tf.tidy(() => (model.predict(xt) as tf.Tensor2D).argMax(1));
+const predicted = Array.from(await predictedT.data());
+predictedT.dispose();
 const truth = test.map((t) => t.label);
 const cm = confusionMatrix(truth, predicted, CLASSES.length);
 

@@ -581,6 +581,18 @@ type KernelResult = tf.TensorInfo | tf.TensorInfo[];
  * which it receives for fallback. The built-in's setupFunc is kept: wasm
  * binds its C++ functions there at backend start.
  */
+const builtins = new Map<string, (c: KernelConfig) => KernelResult>();
+
+/**
+ * The wasm backend's own kernel that {@link registerWasmTrainingKernels}
+ * replaced, for benchmarks that compare against it.
+ *
+ * @returns The built-in kernel function, or undefined when wasm had none.
+ */
+export function builtinWasmKernel(name: string): ((c: KernelConfig) => KernelResult) | undefined {
+  return builtins.get(name);
+}
+
 function override(
   name: string,
   kernelFunc: (
@@ -590,7 +602,10 @@ function override(
 ): void {
   const backendName = "wasm";
   const builtin = tf.getKernel(name, backendName);
-  if (builtin != null) tf.unregisterKernel(name, backendName);
+  if (builtin != null) {
+    tf.unregisterKernel(name, backendName);
+    builtins.set(name, builtin.kernelFunc as (c: KernelConfig) => KernelResult);
+  }
   tf.registerKernel({
     kernelName: name,
     backendName,

@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Options of {@link createCnn}. */
 export interface CnnOptions extends ModelOptions {
@@ -17,6 +18,8 @@ export interface CnnOptions extends ModelOptions {
   filters?: number[];
   /** Batch normalization after each conv. Default true. */
   batchNorm?: boolean;
+  /** Global pooling before the classifier. Default `"avg"`. */
+  headPooling?: "avg" | "max";
 }
 
 /**
@@ -39,6 +42,7 @@ export function createCnn(options: CnnOptions = {}): BuiltModel {
     seed = 42,
     filters = [16, 32, 64, 128],
     batchNorm = true,
+    headPooling = "avg",
   } = options;
   if (filters.length === 0) {
     throw new RangeError("cnn needs at least one block. Received: filters=[]");
@@ -74,16 +78,11 @@ export function createCnn(options: CnnOptions = {}): BuiltModel {
     }
   });
   if (includeTop) {
-    x = tf.layers.globalAveragePooling2d({ name: "avg_pool" }).apply(
-      x,
-    ) as tf.SymbolicTensor;
+    x = (headPooling === "max"
+      ? tf.layers.globalMaxPooling2d({ name: "max_pool" })
+      : tf.layers.globalAveragePooling2d({ name: "avg_pool" })).apply(x) as tf.SymbolicTensor;
     if (dropout > 0) {
-      x = tf.layers.dropout({
-        rate: dropout,
-        seed: seedCounter++,
-        name: "dropout",
-      })
-        .apply(x) as tf.SymbolicTensor;
+      x = new SeededDropout({ rate: dropout, seed: seedCounter++, name: "dropout" }).apply(x) as tf.SymbolicTensor;
     }
     x = tf.layers.dense({
       units: numClasses,

@@ -37,27 +37,30 @@ export interface FitOptions {
 
 /**
  * Mean categorical cross-entropy and accuracy of a model on a data set,
- * predicted in batches.
+ * predicted in batches. Reads results asynchronously: tfjs' webgpu backend
+ * under Deno cannot read synchronously.
  *
  * @returns Plain numbers; no tensors escape.
  */
-export function evaluateClassifier(
+export async function evaluateClassifier(
   model: tf.LayersModel,
   x: tf.Tensor4D,
   y: tf.Tensor2D,
   batchSize = 32,
-): { loss: number; acc: number } {
+): Promise<{ loss: number; acc: number }> {
   const n = x.shape[0];
   let lossSum = 0, correct = 0;
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
-    const [l, c] = tf.tidy(() => {
+    const sums = tf.tidy(() => {
       const xb = x.slice(start, size), yb = y.slice(start, size);
       const p = (model.predict(xb) as tf.Tensor2D).clipByValue(1e-7, 1);
       const loss = tf.neg(tf.sum(tf.mul(yb, tf.log(p))));
       const hit = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(yb, 1)), "float32"));
-      return [loss.dataSync()[0], hit.dataSync()[0]];
+      return tf.stack([loss, hit]);
     });
+    const [l, c] = await sums.data();
+    sums.dispose();
     lossSum += l;
     correct += c;
   }
@@ -132,7 +135,7 @@ export async function fitClassifier(
       seconds: (performance.now() - t0) / 1000,
     };
     if (options.validation) {
-      const v = evaluateClassifier(model, options.validation.x, options.validation.y);
+      const v = await evaluateClassifier(model, options.validation.x, options.validation.y);
       log.valLoss = v.loss;
       log.valAcc = v.acc;
     }
