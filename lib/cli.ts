@@ -63,24 +63,41 @@ export async function startTask(
   return parsed.values;
 }
 
+/** A bad command line: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 /**
  * Reads a positive integer option.
  *
- * @throws {RangeError} Naming the option and the bad value.
+ * @throws {UsageError} Naming the option and the bad value.
  */
-export function intOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-): number {
+export function intOption(name: string, value: unknown, fallback: number): number {
   if (value == null) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new RangeError(
-      `--${name} must be a positive integer. Received: ${value}`,
-    );
+    throw new UsageError(`--${name} must be a positive integer. Received: ${value}`);
   }
   return n;
+}
+
+/**
+ * Runs a task's body: a {@link UsageError} exits 2 and any other error exits
+ * 1, each with a one-line message (the stack with `LUMBAR_DEBUG=1`).
+ */
+export async function runMain(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    const err = e as Error;
+    console.error(`Error: ${err.message}`);
+    if (Deno.env.get("LUMBAR_DEBUG") === "1") console.error(err.stack);
+    Deno.exit(e instanceof UsageError ? 2 : 1);
+  }
 }
 
 /** Writes a file atomically: to a temporary file beside it, then a rename. */

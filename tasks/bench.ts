@@ -8,7 +8,7 @@ import { currentBackend, initBackend } from "../lib/backend.ts";
 import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
 import { runPeer } from "../lib/bench/peer.ts";
 import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
-import { formatTable, intOption, startTask, writeFileAtomic } from "../lib/cli.ts";
+import { formatTable, intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 
 const USAGE = `Usage: deno task bench [options]
@@ -35,145 +35,145 @@ const args = await startTask(USAGE, {
   kernels: { type: "boolean" },
   out: { type: "string" },
 });
-const size = intOption("size", args.size, 224);
-const batchSize = intOption("batch", args.batch, 8);
-const steps = intOption("steps", args.steps, 3);
-const cpuSize = intOption("cpu-size", args["cpu-size"], 64);
-const models = args.models ? String(args.models).split(",") : listModels();
-const unknown = models.filter((m) => !listModels().includes(m));
-if (unknown.length > 0) {
-  console.error(
-    `Error: unknown model(s) ${unknown.join(", ")}. Valid models are: ${listModels().join(", ")}`,
-  );
-  Deno.exit(2);
-}
-const backend = currentBackend()!.name;
 
-const results: ThroughputResult[] = [];
-for (const name of models) {
-  console.error(
-    `[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`,
-  );
-  results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
-}
-
-let cpuComparison: {
-  chosen: ThroughputResult;
-  cpu: ThroughputResult;
-  ratio: number;
-} | undefined;
-if (!args["no-cpu"] && backend !== "cpu") {
-  console.error(
-    `[bench] cnn ${cpuSize}x${cpuSize} batch ${batchSize}: ${backend} vs cpu (cpu is slow: about a minute)...`,
-  );
-  const chosen = await measureTrainThroughput("cnn", {
-    size: cpuSize,
-    batchSize,
-    steps,
-  });
-  await initBackend("cpu");
-  const cpu = await measureTrainThroughput("cnn", {
-    size: cpuSize,
-    batchSize,
-    steps: 1,
-  });
-  await initBackend(backend);
-  cpuComparison = {
-    chosen,
-    cpu,
-    ratio: chosen.imagesPerSecond / cpu.imagesPerSecond,
-  };
-}
-
-let kernels: KernelTiming[] = [];
-if (args.kernels) {
-  if (backend !== "wasm") {
-    console.error(`[bench] --kernels times the wasm kernels: skipped on ${backend}`);
-  } else {
-    console.error("[bench] timing wasm training kernels...");
-    kernels = benchWasmKernels();
+await runMain(async () => {
+  const size = intOption("size", args.size, 224);
+  const batchSize = intOption("batch", args.batch, 8);
+  const steps = intOption("steps", args.steps, 3);
+  const cpuSize = intOption("cpu-size", args["cpu-size"], 64);
+  const models = args.models ? String(args.models).split(",") : listModels();
+  const unknown = models.filter((m) => !listModels().includes(m));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown model(s) ${unknown.join(", ")}. Valid models are: ${listModels().join(", ")}`);
   }
-}
+  const backend = currentBackend()!.name;
 
-const peer = args.peer ? await runPeer(models, size, batchSize) : [];
-if (args.peer && peer.length === 0) {
-  console.error(
-    "[bench] no peer figures: install python3-torch and python3-torchvision (apt-get)",
-  );
-}
+  const results: ThroughputResult[] = [];
+  for (const name of models) {
+    console.error(
+      `[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`,
+    );
+    results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
+  }
 
-const fmt = (v: number) => v >= 10 ? v.toFixed(1) : v.toFixed(2);
-const rows = results.map((r) => {
-  const p = peer.find((q) => q.model === r.model);
-  return [
-    r.model,
-    r.backend,
-    `${r.size}`,
-    `${r.batchSize}`,
-    (r.params / 1e6).toFixed(2) + "M",
-    fmt(r.imagesPerSecond),
-    p ? fmt(p.imagesPerSecond) : "-",
-    p ? (r.imagesPerSecond / p.imagesPerSecond).toFixed(2) + "x" : "-",
-    `${r.tensorsLeaked}`,
-  ];
-});
-console.log(
-  formatTable(
-    [
-      "model",
-      "backend",
-      "size",
-      "batch",
-      "params",
-      "img/s",
-      "torch img/s",
-      "vs torch",
-      "leaked",
-    ],
-    rows,
-  ),
-);
-if (cpuComparison) {
-  const { chosen, cpu, ratio } = cpuComparison;
+  let cpuComparison: {
+    chosen: ThroughputResult;
+    cpu: ThroughputResult;
+    ratio: number;
+  } | undefined;
+  if (!args["no-cpu"] && backend !== "cpu") {
+    console.error(
+      `[bench] cnn ${cpuSize}x${cpuSize} batch ${batchSize}: ${backend} vs cpu (cpu is slow: about a minute)...`,
+    );
+    const chosen = await measureTrainThroughput("cnn", {
+      size: cpuSize,
+      batchSize,
+      steps,
+    });
+    await initBackend("cpu");
+    const cpu = await measureTrainThroughput("cnn", {
+      size: cpuSize,
+      batchSize,
+      steps: 1,
+    });
+    await initBackend(backend);
+    cpuComparison = {
+      chosen,
+      cpu,
+      ratio: chosen.imagesPerSecond / cpu.imagesPerSecond,
+    };
+  }
+
+  let kernels: KernelTiming[] = [];
+  if (args.kernels) {
+    if (backend !== "wasm") {
+      console.error(`[bench] --kernels times the wasm kernels: skipped on ${backend}`);
+    } else {
+      console.error("[bench] timing wasm training kernels...");
+      kernels = benchWasmKernels();
+    }
+  }
+
+  const peer = args.peer ? await runPeer(models, size, batchSize) : [];
+  if (args.peer && peer.length === 0) {
+    console.error(
+      "[bench] no peer figures: install python3-torch and python3-torchvision (apt-get)",
+    );
+  }
+
+  const fmt = (v: number) => v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  const rows = results.map((r) => {
+    const p = peer.find((q) => q.model === r.model);
+    return [
+      r.model,
+      r.backend,
+      `${r.size}`,
+      `${r.batchSize}`,
+      (r.params / 1e6).toFixed(2) + "M",
+      fmt(r.imagesPerSecond),
+      p ? fmt(p.imagesPerSecond) : "-",
+      p ? (r.imagesPerSecond / p.imagesPerSecond).toFixed(2) + "x" : "-",
+      `${r.tensorsLeaked}`,
+    ];
+  });
   console.log(
-    `\ncnn at ${cpuSize}x${cpuSize}, batch ${batchSize}: ${chosen.backend} ${fmt(chosen.imagesPerSecond)} img/s, ` +
-      `cpu ${fmt(cpu.imagesPerSecond)} img/s: ${ratio.toFixed(0)}x (target: at least 50x)`,
-  );
-}
-
-if (kernels.length > 0) {
-  const ms = (v?: number) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(1));
-  console.log(
-    "\n" + formatTable(
-      ["kernel", "layer", "forward ms", "ours ms", "built-in ms", "built-in/ours"],
-      kernels.map((k) => [
-        k.kernel,
-        k.layer,
-        ms(k.forwardMs),
-        ms(k.oursMs),
-        ms(k.builtinMs),
-        k.builtinMs == null ? "(missing)" : (k.builtinMs / k.oursMs).toFixed(1) + "x",
-      ]),
+    formatTable(
+      [
+        "model",
+        "backend",
+        "size",
+        "batch",
+        "params",
+        "img/s",
+        "torch img/s",
+        "vs torch",
+        "leaked",
+      ],
+      rows,
     ),
   );
-}
+  if (cpuComparison) {
+    const { chosen, cpu, ratio } = cpuComparison;
+    console.log(
+      `\ncnn at ${cpuSize}x${cpuSize}, batch ${batchSize}: ${chosen.backend} ${fmt(chosen.imagesPerSecond)} img/s, ` +
+        `cpu ${fmt(cpu.imagesPerSecond)} img/s: ${ratio.toFixed(0)}x (target: at least 50x)`,
+    );
+  }
 
-const report = {
-  date: new Date().toISOString(),
-  deno: Deno.version.deno,
-  tfjs: tf.version.tfjs,
-  backend: currentBackend(),
-  hardwareConcurrency: navigator.hardwareConcurrency,
-  results,
-  cpuComparison,
-  peer,
-  kernels,
-};
-const outDir = String(args.out ?? "outputs/bench");
-const stamp = report.date.replace(/[:.]/g, "-");
-await writeFileAtomic(
-  `${outDir}/train-${stamp}.json`,
-  JSON.stringify(report, null, 2),
-);
-await writeFileAtomic(`${outDir}/latest.json`, JSON.stringify(report, null, 2));
-console.error(`[bench] wrote ${outDir}/train-${stamp}.json`);
+  if (kernels.length > 0) {
+    const ms = (v?: number) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(1));
+    console.log(
+      "\n" + formatTable(
+        ["kernel", "layer", "forward ms", "ours ms", "built-in ms", "built-in/ours"],
+        kernels.map((k) => [
+          k.kernel,
+          k.layer,
+          ms(k.forwardMs),
+          ms(k.oursMs),
+          ms(k.builtinMs),
+          k.builtinMs == null ? "(missing)" : (k.builtinMs / k.oursMs).toFixed(1) + "x",
+        ]),
+      ),
+    );
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    deno: Deno.version.deno,
+    tfjs: tf.version.tfjs,
+    backend: currentBackend(),
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    results,
+    cpuComparison,
+    peer,
+    kernels,
+  };
+  const outDir = String(args.out ?? "outputs/bench");
+  const stamp = report.date.replace(/[:.]/g, "-");
+  await writeFileAtomic(
+    `${outDir}/train-${stamp}.json`,
+    JSON.stringify(report, null, 2),
+  );
+  await writeFileAtomic(`${outDir}/latest.json`, JSON.stringify(report, null, 2));
+  console.error(`[bench] wrote ${outDir}/train-${stamp}.json`);
+});

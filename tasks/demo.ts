@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend } from "../lib/backend.ts";
-import { intOption, startTask, writeFileAtomic } from "../lib/cli.ts";
+import { intOption, runMain, startTask, writeFileAtomic } from "../lib/cli.ts";
 import { CLASSES, generatePhantom } from "../lib/data/phantom.ts";
 import { findPatientLeaks, splitByPatient } from "../lib/data/split.ts";
 import { imagesToTensor, labelsToTensor } from "../lib/data/tensors.ts";
@@ -35,83 +35,88 @@ const args = await startTask(USAGE, {
   seed: { type: "string" },
   out: { type: "string" },
 });
-const perClass = intOption("per-class", args["per-class"], 60);
-const size = intOption("size", args.size, 128);
-const epochs = intOption("epochs", args.epochs, 8);
-const batchSize = intOption("batch", args.batch, 16);
-const seed = Number(args.seed ?? 42);
-const outDir = String(args.out ?? "outputs/demo");
 
-console.error(
-  `[demo] generating ${
-    perClass * CLASSES.length
-  } phantom slices at ${size}x${size} (synthetic, not for clinical use)...`,
-);
-const items = generatePhantom({ perClass, size, seed });
-const split = splitByPatient(items, { seed });
-const leaks = findPatientLeaks(items, split);
-if (leaks.length > 0) throw new Error(`Patient leakage between splits: ${JSON.stringify(leaks)}`);
-console.error(
-  `[demo] split by patient: train ${split.train.length}, val ${split.val.length}, test ${split.test.length} slices; no patient in two splits`,
-);
+await runMain(async () => {
+  const perClass = intOption("per-class", args["per-class"], 60);
+  const size = intOption("size", args.size, 128);
+  const epochs = intOption("epochs", args.epochs, 8);
+  const batchSize = intOption("batch", args.batch, 16);
+  const seed = Number(args.seed ?? 42);
+  const outDir = String(args.out ?? "outputs/demo");
 
-await writeGrayGridPng(
-  `${outDir}/samples.png`,
-  CLASSES.map((_, label) => items.filter((it) => it.label === label).slice(0, 6)),
-);
+  console.error(
+    `[demo] generating ${
+      perClass * CLASSES.length
+    } phantom slices at ${size}x${size} (synthetic, not for clinical use)...`,
+  );
+  const items = generatePhantom({ perClass, size, seed });
+  const split = splitByPatient(items, { seed });
+  const leaks = findPatientLeaks(items, split);
+  if (leaks.length > 0) throw new Error(`Patient leakage between splits: ${JSON.stringify(leaks)}`);
+  console.error(
+    `[demo] split by patient: train ${split.train.length}, val ${split.val.length}, test ${split.test.length} slices; no patient in two splits`,
+  );
 
-const pick = (idx: number[]) => idx.map((i) => items[i]);
-const [train, val, test] = [pick(split.train), pick(split.val), pick(split.test)];
-const x = imagesToTensor(train), y = labelsToTensor(train.map((t) => t.label), CLASSES.length);
-const xv = imagesToTensor(val), yv = labelsToTensor(val.map((t) => t.label), CLASSES.length);
-const xt = imagesToTensor(test), yt = labelsToTensor(test.map((t) => t.label), CLASSES.length);
+  await writeGrayGridPng(
+    `${outDir}/samples.png`,
+    CLASSES.map((_, label) => items.filter((it) => it.label === label).slice(0, 6)),
+  );
 
-const { model } = createModel("cnn", { inputShape: [size, size, 3], numClasses: CLASSES.length, seed });
-console.error(
-  `[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`,
-);
-const t0 = performance.now();
-const history = await fitClassifier(model, x, y, { epochs, batchSize, seed, validation: { x: xv, y: yv } });
-const trainSeconds = (performance.now() - t0) / 1000;
+  const pick = (idx: number[]) => idx.map((i) => items[i]);
+  const [train, val, test] = [pick(split.train), pick(split.val), pick(split.test)];
+  const x = imagesToTensor(train), y = labelsToTensor(train.map((t) => t.label), CLASSES.length);
+  const xv = imagesToTensor(val), yv = labelsToTensor(val.map((t) => t.label), CLASSES.length);
+  const xt = imagesToTensor(test), yt = labelsToTensor(test.map((t) => t.label), CLASSES.length);
 
-const testEval = await evaluateClassifier(model, xt, yt);
-const predictedT = tf.tidy(() => (model.predict(xt) as tf.Tensor2D).argMax(1));
-const predicted = Array.from(await predictedT.data());
-predictedT.dispose();
-const truth = test.map((t) => t.label);
-const cm = confusionMatrix(truth, predicted, CLASSES.length);
+  const { model } = createModel("cnn", { inputShape: [size, size, 3], numClasses: CLASSES.length, seed });
+  console.error(
+    `[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`,
+  );
+  const t0 = performance.now();
+  const history = await fitClassifier(model, x, y, { epochs, batchSize, seed, validation: { x: xv, y: yv } });
+  const trainSeconds = (performance.now() - t0) / 1000;
 
-const width = Math.max(...CLASSES.map((c) => c.length));
-console.log(
-  `\nTest accuracy ${(testEval.acc * 100).toFixed(1)}% on ${test.length} slices (loss ${
-    testEval.loss.toFixed(3)
-  }), trained in ${trainSeconds.toFixed(0)} s`,
-);
-console.log(
-  `\nConfusion matrix (rows: true, columns: predicted)\n${"".padEnd(width)}  ${
-    CLASSES.map((c) => c.slice(0, 8).padStart(8)).join(" ")
-  }`,
-);
-cm.forEach((row, i) => console.log(`${CLASSES[i].padEnd(width)}  ${row.map((v) => String(v).padStart(8)).join(" ")}`));
+  const testEval = await evaluateClassifier(model, xt, yt);
+  const predictedT = tf.tidy(() => (model.predict(xt) as tf.Tensor2D).argMax(1));
+  const predicted = Array.from(await predictedT.data());
+  predictedT.dispose();
+  const truth = test.map((t) => t.label);
+  const cm = confusionMatrix(truth, predicted, CLASSES.length);
 
-await saveModel(model, `${outDir}/model`);
-await writeFileAtomic(`${outDir}/history.json`, JSON.stringify(history, null, 2));
-await writeFileAtomic(
-  `${outDir}/metrics.json`,
-  JSON.stringify(
-    {
-      backend: currentBackend(),
-      seed,
-      size,
-      perClass,
-      epochs,
-      trainSeconds,
-      test: { accuracy: testEval.acc, loss: testEval.loss, n: test.length, confusionMatrix: cm, classes: CLASSES },
-    },
-    null,
-    2,
-  ),
-);
-console.log(`\nWrote ${outDir}/: model/, history.json, metrics.json, samples.png`);
-tf.dispose([x, y, xv, yv, xt, yt]);
-model.dispose();
+  const width = Math.max(...CLASSES.map((c) => c.length));
+  console.log(
+    `\nTest accuracy ${(testEval.acc * 100).toFixed(1)}% on ${test.length} slices (loss ${
+      testEval.loss.toFixed(3)
+    }), trained in ${trainSeconds.toFixed(0)} s`,
+  );
+  console.log(
+    `\nConfusion matrix (rows: true, columns: predicted)\n${"".padEnd(width)}  ${
+      CLASSES.map((c) => c.slice(0, 8).padStart(8)).join(" ")
+    }`,
+  );
+  cm.forEach((row, i) =>
+    console.log(`${CLASSES[i].padEnd(width)}  ${row.map((v) => String(v).padStart(8)).join(" ")}`)
+  );
+
+  await saveModel(model, `${outDir}/model`);
+  await writeFileAtomic(`${outDir}/history.json`, JSON.stringify(history, null, 2));
+  await writeFileAtomic(
+    `${outDir}/metrics.json`,
+    JSON.stringify(
+      {
+        backend: currentBackend(),
+        seed,
+        size,
+        perClass,
+        epochs,
+        trainSeconds,
+        test: { accuracy: testEval.acc, loss: testEval.loss, n: test.length, confusionMatrix: cm, classes: CLASSES },
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`\nWrote ${outDir}/: model/, history.json, metrics.json, samples.png`);
+  tf.dispose([x, y, xv, yv, xt, yt]);
+  model.dispose();
+});

@@ -5,9 +5,15 @@
  * `DepthwiseConv2dNativeBackpropFilter` or `DepthwiseConv2dNativeBackpropInput`
  * (tensorflow/tfjs#8474), so `model.fit` of any conv net fails there. Its
  * built-in `Conv2DBackpropInput` is a naive loop that measured 5-10x slower
- * than the forward conv. Each gradient here is composed from kernels that
- * the backend runs fast through XNNPACK (Conv2D, DepthwiseConv2dNative,
- * BatchMatMul) plus cheap data movement (Transpose, Pad, Slice).
+ * than the forward conv. The conv gradients here are composed from kernels
+ * that the backend runs fast through XNNPACK (Conv2D, DepthwiseConv2dNative,
+ * BatchMatMul) plus cheap data movement (Transpose, Pad, Slice); the depthwise
+ * filter gradient, MaxPoolGrad and Tile are plain loops over the data, which
+ * beat every composition and the built-ins; Sum and Mean over leading axes go
+ * through XNNPACK's average pooling. The forward convs get explicit padding in
+ * place of 'same', which the built-ins mishandle (see the override below).
+ * `deno task bench --kernels` times each against the forward conv and the
+ * kernel it replaces.
  *
  * Kernel functions run with the tape off (engine kernelDepth > 0), so the ops
  * used inside them are not recorded for gradients. A kernel may return a

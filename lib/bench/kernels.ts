@@ -158,21 +158,22 @@ export function benchWasmKernels(reps = 3): KernelTiming[] {
     oursMs: timeMs(() => tf.tile(small, [8, 224, 224, 1]), reps),
     builtinMs: timeMs(call("Tile", { x: small }, { reps: [8, 224, 224, 1] }), reps),
   });
-  // Reductions get a fresh input each time (wasm caches work keyed by tensor); its copy is subtracted.
-  const copyMs = timeMs(() => tf.add(x, 0), reps);
+  // Reductions get a fresh input each call (wasm caches work keyed by tensor), made before timing.
   for (const name of ["Sum", "Mean"]) {
     const attrs = { axis: [0, 1, 2], keepDims: false };
+    const timeFresh = (f: (input: tf.Tensor) => tf.Tensor | tf.TensorInfo) => {
+      const inputs = Array.from({ length: reps + 1 }, () => tf.add(x, 0));
+      let i = 0;
+      const ms = timeMs(() => f(inputs[i++]), reps);
+      tf.dispose(inputs);
+      return ms;
+    };
     rows.push({
       kernel: name,
       layer,
       forwardMs: NaN,
-      oursMs: timeMs(() =>
-        tf.tidy(() => tf.engine().runKernel(name, { x: tf.add(x, 0) }, named(attrs)) as tf.Tensor), reps) -
-        copyMs,
-      builtinMs: timeMs(
-        () => tf.tidy(() => tf.engine().makeTensorFromTensorInfo(call(name, { x: tf.add(x, 0) }, attrs)())),
-        reps,
-      ) - copyMs,
+      oursMs: timeFresh((input) => tf.engine().runKernel(name, { x: input }, named(attrs)) as tf.Tensor),
+      builtinMs: timeFresh((input) => call(name, { x: input }, attrs)()),
     });
   }
   tf.dispose([x, small, pooled, dyPool]);

@@ -1,0 +1,72 @@
+import { assert, assertEquals } from "./assert.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+async function runTask(script: string, args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(script, ROOT).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("deno task demo runs end to end and writes its outputs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runTask("tasks/demo.ts", ["--per-class", "6", "--size", "40", "--epochs", "2", "--out", dir]);
+    assertEquals(r.code, 0, r.stderr);
+    assert(r.stdout.includes("Test accuracy"), r.stdout);
+    assert(r.stderr.includes("no patient in two splits"), r.stderr);
+    const metrics = JSON.parse(await Deno.readTextFile(`${dir}/metrics.json`));
+    assertEquals(metrics.test.confusionMatrix.length, 4);
+    const n = metrics.test.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0);
+    assertEquals(n, metrics.test.n);
+    const history = JSON.parse(await Deno.readTextFile(`${dir}/history.json`));
+    assertEquals(history.length, 2);
+    for (const f of ["model/model.json", "model/weights.bin", "samples.png"]) await Deno.stat(`${dir}/${f}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tasks reject bad arguments with a clear message", async () => {
+  const unknown = await runTask("tasks/demo.ts", ["--epoks", "2"]);
+  assertEquals(unknown.code, 2);
+  assert(unknown.stderr.includes("epoks") && unknown.stderr.includes("Usage"), unknown.stderr);
+  const bad = await runTask("tasks/demo.ts", ["--epochs", "-1"]);
+  assert(bad.code !== 0 && bad.stderr.includes("--epochs must be a positive integer"), bad.stderr);
+  const backend = await runTask("tasks/bench.ts", ["--backend", "tpu"]);
+  assertEquals(backend.code, 2);
+  assert(backend.stderr.includes("Valid backends are"), backend.stderr);
+  const model = await runTask("tasks/bench.ts", ["--models", "nope", "--no-cpu"]);
+  assert(model.code !== 0 && model.stderr.includes("Valid models are"), model.stderr);
+});
+
+Deno.test("deno task bench writes a report with a leak-free throughput", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runTask("tasks/bench.ts", [
+      "--size",
+      "32",
+      "--batch",
+      "4",
+      "--steps",
+      "1",
+      "--no-cpu",
+      "--out",
+      dir,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/latest.json`));
+    assertEquals(report.results[0].model, "cnn");
+    assert(report.results[0].imagesPerSecond > 0, "positive throughput");
+    assertEquals(report.results[0].tensorsLeaked, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
