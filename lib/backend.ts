@@ -115,6 +115,21 @@ interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
 }
 
+/**
+ * The Vulkan stack prints "error: XDG_RUNTIME_DIR is invalid or not set" on
+ * headless machines; give it a private runtime folder, as a login session would.
+ */
+function quietVulkanLoader(): void {
+  try {
+    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+    const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/lumbar-runtime-${Deno.uid() ?? "user"}`;
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // no permission for env or files: the warning is harmless
+  }
+}
+
 /** Asks for a GPU adapter and says whether it is real hardware. */
 async function realGpuAdapter(): Promise<
   { ok: true; description: string } | { ok: false; reason: string }
@@ -124,6 +139,7 @@ async function realGpuAdapter(): Promise<
   })
     ?.gpu;
   if (gpu == null) return { ok: false, reason: "navigator.gpu unavailable" };
+  quietVulkanLoader();
   let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter();

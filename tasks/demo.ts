@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend } from "../lib/backend.ts";
-import { intOption, runMain, startTask, writeFileAtomic } from "../lib/cli.ts";
+import { intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { CLASSES, generatePhantom } from "../lib/data/phantom.ts";
 import { findPatientLeaks, splitByPatient } from "../lib/data/split.ts";
 import { imagesToTensor, labelsToTensor } from "../lib/data/tensors.ts";
@@ -19,9 +19,10 @@ const USAGE = `Usage: deno task demo [options]
 
 Trains the plain CNN on the synthetic phantom (synthetic images, not for clinical use).
 
-  --per-class N    phantom images per class (default 60)
-  --size N         image side (default 128)
-  --epochs N       training epochs (default 8)
+  --per-class N    phantom images per class (default 100)
+  --size N         image side (default 96)
+  --difficulty D   phantom difficulty, 0 (easy) to 1 (hard) (default 0.2)
+  --epochs N       training epochs (default 12)
   --batch N        batch size (default 16)
   --seed N         one seed for data, split, initialisation and batch order (default 42)
   --out DIR        output folder (default outputs/demo)
@@ -29,6 +30,7 @@ Trains the plain CNN on the synthetic phantom (synthetic images, not for clinica
 
 const args = await startTask(USAGE, {
   "per-class": { type: "string" },
+  difficulty: { type: "string" },
   size: { type: "string" },
   epochs: { type: "string" },
   batch: { type: "string" },
@@ -37,11 +39,15 @@ const args = await startTask(USAGE, {
 });
 
 await runMain(async () => {
-  const perClass = intOption("per-class", args["per-class"], 60);
-  const size = intOption("size", args.size, 128);
-  const epochs = intOption("epochs", args.epochs, 8);
+  const perClass = intOption("per-class", args["per-class"], 100);
+  const size = intOption("size", args.size, 96);
+  const epochs = intOption("epochs", args.epochs, 12);
   const batchSize = intOption("batch", args.batch, 16);
-  const seed = Number(args.seed ?? 42);
+  const seed = intOption("seed", args.seed, 42);
+  const difficulty = Number(args.difficulty ?? 0.2);
+  if (!(difficulty >= 0 && difficulty <= 1)) {
+    throw new UsageError(`--difficulty must be between 0 and 1. Received: ${args.difficulty}`);
+  }
   const outDir = String(args.out ?? "outputs/demo");
 
   console.error(
@@ -49,8 +55,13 @@ await runMain(async () => {
       perClass * CLASSES.length
     } phantom slices at ${size}x${size} (synthetic, not for clinical use)...`,
   );
-  const items = generatePhantom({ perClass, size, seed });
+  const items = generatePhantom({ perClass, size, seed, difficulty });
   const split = splitByPatient(items, { seed });
+  if (split.val.length === 0 || split.test.length === 0) {
+    throw new UsageError(
+      `--per-class ${perClass} gives too few patients per class for an 80:10:10 split by patient; use at least 9`,
+    );
+  }
   const leaks = findPatientLeaks(items, split);
   if (leaks.length > 0) throw new Error(`Patient leakage between splits: ${JSON.stringify(leaks)}`);
   console.error(

@@ -18,7 +18,7 @@ async function runTask(script: string, args: string[]) {
 Deno.test("deno task demo runs end to end and writes its outputs", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const r = await runTask("tasks/demo.ts", ["--per-class", "6", "--size", "40", "--epochs", "2", "--out", dir]);
+    const r = await runTask("tasks/demo.ts", ["--per-class", "9", "--size", "40", "--epochs", "2", "--out", dir]);
     assertEquals(r.code, 0, r.stderr);
     assert(r.stdout.includes("Test accuracy"), r.stdout);
     assert(r.stderr.includes("no patient in two splits"), r.stderr);
@@ -38,8 +38,10 @@ Deno.test("tasks reject bad arguments with a clear message", async () => {
   const unknown = await runTask("tasks/demo.ts", ["--epoks", "2"]);
   assertEquals(unknown.code, 2);
   assert(unknown.stderr.includes("epoks") && unknown.stderr.includes("Usage"), unknown.stderr);
-  const bad = await runTask("tasks/demo.ts", ["--epochs", "-1"]);
+  const bad = await runTask("tasks/demo.ts", ["--epochs", "0"]);
   assert(bad.code !== 0 && bad.stderr.includes("--epochs must be a positive integer"), bad.stderr);
+  const few = await runTask("tasks/demo.ts", ["--per-class", "3", "--size", "32"]);
+  assert(few.code === 2 && few.stderr.includes("too few patients"), few.stderr);
   const backend = await runTask("tasks/bench.ts", ["--backend", "tpu"]);
   assertEquals(backend.code, 2);
   assert(backend.stderr.includes("Valid backends are"), backend.stderr);

@@ -64,13 +64,17 @@ export function splitByPatient(items: readonly SplitItem[], options: SplitOption
     const n = patients.length;
     const exact = ratios.map((r) => r * n);
     const counts = exact.map(Math.floor);
-    // Largest remainder, but give val and test one patient each when possible.
-    for (const k of [1, 2]) {
-      if (counts[k] === 0 && ratios[k] > 0 && n - counts.reduce((a, b) => a + b, 0) > 0 && n >= 3) counts[k] = 1;
-    }
+    // Largest remainder...
     let left = n - counts.reduce((a, b) => a + b, 0);
     const order = [0, 1, 2].sort((a, b) => (exact[b] - counts[b]) - (exact[a] - counts[a]));
     for (let i = 0; left > 0; i = (i + 1) % 3, left--) counts[order[i]]++;
+    // ...then one patient each for val and test, taken from train, when there are three.
+    for (const k of [1, 2]) {
+      if (counts[k] === 0 && ratios[k] > 0 && n >= 3 && counts[0] > 1) {
+        counts[k] = 1;
+        counts[0]--;
+      }
+    }
     let start = 0;
     keys.forEach((key, k) => {
       for (const pid of patients.slice(start, start + counts[k])) split[key].push(...byPatient.get(pid)!);

@@ -21,6 +21,16 @@ Deno.test("splitByPatient() keeps every patient in one split, stratified 80:10:1
   }
 });
 
+Deno.test("splitByPatient() gives val and test a patient of each class from three patients up", () => {
+  const three = Array.from({ length: 9 }, (_, i) => ({ label: Math.floor(i / 3), patientId: `q${i}` }));
+  const split = splitByPatient(three, { seed: 2 });
+  for (let label = 0; label < 3; label++) {
+    for (const key of ["train", "val", "test"] as const) {
+      assertEquals(split[key].filter((i) => three[i].label === label).length, 1, `class ${label} in ${key}`);
+    }
+  }
+});
+
 Deno.test("splitByPatient() depends on the seed only", () => {
   assertEquals(splitByPatient(items, { seed: 5 }), splitByPatient(items, { seed: 5 }));
   assert(JSON.stringify(splitByPatient(items, { seed: 5 })) !== JSON.stringify(splitByPatient(items, { seed: 6 })));

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random.ts";
+import { recalibrateBatchNorm } from "./precise_bn.ts";
 
 /** What one epoch did. */
 export interface EpochLog {
@@ -33,6 +34,12 @@ export interface FitOptions {
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
   /** Draw a progress bar on stderr. Default true. */
   progress?: boolean;
+  /**
+   * Recompute batch-norm statistics from up to this many training images
+   * after each epoch ("precise BN", see precise_bn.ts); 0 turns it off.
+   * Default 512.
+   */
+  preciseBnSamples?: number;
 }
 
 /**
@@ -95,7 +102,8 @@ export async function fitClassifier(
   y: tf.Tensor2D,
   options: FitOptions = {},
 ): Promise<EpochLog[]> {
-  const { epochs = 10, batchSize = 16, learningRate = 1e-3, seed = 42, progress = true } = options;
+  const { epochs = 10, batchSize = 16, learningRate = 1e-3, seed = 42, progress = true, preciseBnSamples = 512 } =
+    options;
   model.compile({
     optimizer: tf.train.adam(learningRate),
     loss: "categoricalCrossentropy",
@@ -127,6 +135,14 @@ export async function fitClassifier(
           `loss ${(lossSum / seen).toFixed(4)} acc ${(accSum / seen).toFixed(3)} ETA ${formatSeconds(eta)}`;
         Deno.stderr.writeSync(encoder.encode(`\r${line}\x1b[K`));
       }
+    }
+    if (preciseBnSamples > 0) {
+      // Mixed classes in every batch: the first images in this epoch's order.
+      await recalibrateBatchNorm(model, x, {
+        indices: order,
+        samples: preciseBnSamples,
+        batchSize: Math.max(batchSize, 32),
+      });
     }
     const log: EpochLog = {
       epoch,
