@@ -410,8 +410,9 @@ export function depthwiseConv2dBackpropFilter(
 
 /**
  * Gradient of a max pool: each dy goes to the first maximum of its window,
- * as in tfjs' cpu backend. A plain loop; the built-in wasm kernel measured
- * 160 ms on a [8,224,224,16] input, this about 20.
+ * as in tfjs' cpu backend. A plain loop: on [8,224,224,16] with 2x2 windows,
+ * 59 ms against 152 ms for the built-in wasm kernel. (Reading and writing
+ * the wasm heap in place instead of copying measured no faster.)
  *
  * @returns A new tensor shaped like `input`; the caller disposes it.
  */
