@@ -30,6 +30,7 @@ export async function startTask(
   usage: string,
   options: TaskOptions,
   args: string[] = Deno.args,
+  { backend: needsBackend = true }: { backend?: boolean } = {},
 ): Promise<TaskValues> {
   let parsed: { values: TaskValues };
   try {
@@ -54,6 +55,7 @@ export async function startTask(
     );
     Deno.exit(2);
   }
+  if (!needsBackend) return parsed.values;
   try {
     await initBackend(backend as BackendName | undefined);
   } catch (e) {
