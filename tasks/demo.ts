@@ -11,6 +11,7 @@ import { findPatientLeaks, splitByPatient } from "../lib/data/split.ts";
 import { imagesToTensor, labelsToTensor } from "../lib/data/tensors.ts";
 import { confusionMatrix } from "../lib/metrics/confusion_matrix.ts";
 import { createModel } from "../lib/models/mod.ts";
+import { createAugmentation } from "../lib/augment/mod.ts";
 import { writeGrayGridPng } from "../lib/report/png.ts";
 import { evaluateClassifier, fitClassifier } from "../lib/train/fit.ts";
 import { saveModel } from "../lib/train/save.ts";
@@ -23,6 +24,7 @@ Trains the plain CNN on the synthetic phantom (synthetic images, not for clinica
   --size N         image side (default 96)
   --difficulty D   phantom difficulty, 0 (easy) to 1 (hard) (default 0.2)
   --epochs N       training epochs (default 12)
+  --no-augment     train without augmentation (default: zoom, rotation, contrast)
   --batch N        batch size (default 16)
   --seed N         one seed for data, split, initialisation and batch order (default 42)
   --out DIR        output folder (default outputs/demo)
@@ -31,6 +33,7 @@ Trains the plain CNN on the synthetic phantom (synthetic images, not for clinica
 const args = await startTask(USAGE, {
   "per-class": { type: "string" },
   difficulty: { type: "string" },
+  "no-augment": { type: "boolean" },
   size: { type: "string" },
   epochs: { type: "string" },
   batch: { type: "string" },
@@ -84,7 +87,13 @@ await runMain(async () => {
     `[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`,
   );
   const t0 = performance.now();
-  const history = await fitClassifier(model, x, y, { epochs, batchSize, seed, validation: { x: xv, y: yv } });
+  const history = await fitClassifier(model, x, y, {
+    epochs,
+    batchSize,
+    seed,
+    validation: { x: xv, y: yv },
+    augment: args["no-augment"] ? undefined : createAugmentation(),
+  });
   const trainSeconds = (performance.now() - t0) / 1000;
 
   const testEval = await evaluateClassifier(model, xt, yt);

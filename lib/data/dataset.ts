@@ -16,6 +16,7 @@
  */
 import sharp from "sharp";
 import { CLASSES } from "./phantom.ts";
+import { decodeDicom } from "./dicom.ts";
 
 /** One labelled image. */
 export interface DatasetItem {
@@ -272,7 +273,16 @@ export async function checkImageFile(path: string, minSide = 8): Promise<string 
   const head = await readHead(path, 132);
   const ext = extensionOf(path);
   if (ext === "dcm" || hasDicomPreamble(head)) {
-    return hasDicomPreamble(head) ? undefined : "not a DICOM file (no DICM preamble)";
+    if (!hasDicomPreamble(head)) return "not a DICOM file (no DICM preamble)";
+    try {
+      const img = decodeDicom(await Deno.readFile(path), path);
+      if (img.width < minSide || img.height < minSide) {
+        return `image too small (${img.width}x${img.height}; at least ${minSide}x${minSide})`;
+      }
+    } catch (e) {
+      return (e as Error).message.replace(/^Cannot decode DICOM file [^:]*: /, "");
+    }
+    return undefined;
   }
   if (ext === "png" && !PNG.every((b, i) => head[i] === b)) return "not a PNG file (bad signature)";
   if ((ext === "jpg" || ext === "jpeg") && !JPEG.every((b, i) => head[i] === b)) {

@@ -4,6 +4,7 @@ import { DatasetError, loadDataset, normalizeClassName, parseCsv } from "./datas
 import { decodeImage, ImageCache, ImageDecodeError } from "./preprocess.ts";
 import { generatePhantom } from "./phantom.ts";
 import { writePhantomDataset } from "./phantom_writer.ts";
+import { bmpGray, dcmtk } from "../../tests/dicom_fixtures.ts";
 
 async function grayPng(path: string, w: number, h: number, value = 128): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -136,6 +137,29 @@ Deno.test("ImageCache decodes each file once and serves later reads from disk or
     const fresh = new ImageCache({ size: 8, dir: `${root}/cache` });
     await fresh.get(`${root}/x.png`);
     assertEquals(fresh.decodes, 0, "a new cache object reuses the files");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loadDataset() reads DICOM from class folders and skips one without pixel data", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/Healthy`);
+    await Deno.mkdir(`${root}/Spondylosis`);
+    const bmp = `${root}/src.bmp`;
+    await Deno.writeFile(bmp, bmpGray(16, 16, (x, y) => x * 8 + y));
+    await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Healthy/one.dcm`);
+    await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Spondylosis/two.dcm`);
+    await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Spondylosis/nopixels.dcm`);
+    await dcmtk("dcmodify", "-nb", "-ea", "(7fe0,0010)", `${root}/Spondylosis/nopixels.dcm`);
+    const { items, skipped, classes } = await loadDataset(root);
+    assertEquals(classes, ["Healthy", "Spondylosis"]);
+    assertEquals(items.length, 2);
+    const reason = skipped.find((s) => s.path.endsWith("nopixels.dcm"))?.reason ?? "(not skipped)";
+    assert(/pixel data/i.test(reason), reason);
+    const img = await decodeImage(items[0].path, { size: 16 });
+    assert(img.some((v) => v > 0.5) && img.some((v) => v < 0.1), "decoded DICOM spans the window");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -117,8 +117,9 @@ export class DicomError extends Error {
 
 // ---------------------------------------------------------------------------
 // The parts of dicom-parser and jpeg-lossless-decoder-js we use, typed here:
-// dicom-parser's declarations are not found through its package.json and the
-// lossless decoder's declaration file is missing from its package.
+// dicom-parser declares its byte arrays as `Uint8Array | Buffer` and its
+// inflater hook as returning void, and jpeg-lossless-decoder-js 2.1.2 ships
+// without the declaration file its package.json names (so it is untyped).
 
 interface Fragment {
   offset: number;
@@ -359,12 +360,11 @@ function decodeDataSet(ds: DataSet, options: DicomDecodeOptions, fail: Fail): Di
         maxMemoryUsageInMB: 2048,
       });
       checkSize(out.width, out.height, width, height, fail);
-      if (out.data.length !== n * samplesPerPixel) {
-        fail(`JPEG holds ${out.data.length / n} components per pixel, expected ${samplesPerPixel}`);
-      }
-      // jpeg-js converts YCbCr to RGB for 3-component images.
+      // jpeg-js always gives interleaved RGB (R = G = B for one component), converting YCbCr to RGB.
+      if (out.data.length !== n * 3) fail(`JPEG decoded to ${out.data.length} bytes, expected ${n * 3}`);
       if (colour) effectivePhotometric = "RGB";
-      samples = readSamples(out.data, { ...layout, bitsAllocated: 8 });
+      const rgb = out.data;
+      samples = readSamples(colour ? rgb : rgb.filter((_, k) => k % 3 === 0), { ...layout, bitsAllocated: 8 });
     } else if (transferSyntax === TS.rle) {
       samples = readSamples(decodeRle(data, n, samplesPerPixel, bitsAllocated / 8, fail), { ...layout, planar: true });
     } else {
@@ -477,7 +477,9 @@ function readSamples(bytes: Uint8Array, l: SampleLayout): Float64Array {
     let v = Math.floor(raw / 2 ** shift) % range;
     if (l.signed && v >= half) v -= range;
     // Interleaved k = i * spp + s goes to s * n + i.
-    const dst = l.planar || l.samplesPerPixel === 1 ? k : (k % l.samplesPerPixel) * l.n + Math.floor(k / l.samplesPerPixel);
+    const dst = l.planar || l.samplesPerPixel === 1
+      ? k
+      : (k % l.samplesPerPixel) * l.n + Math.floor(k / l.samplesPerPixel);
     out[dst] = v;
   }
   return out;

@@ -8,6 +8,7 @@
 import sharp from "sharp";
 import { writeFileAtomic } from "../cli.ts";
 import { hasDicomPreamble } from "./dataset.ts";
+import { decodeDicom } from "./dicom.ts";
 
 /** Options of {@link decodeImage}. */
 export interface DecodeOptions {
@@ -21,19 +22,6 @@ export class ImageDecodeError extends Error {
     super(message);
     this.name = "ImageDecodeError";
   }
-}
-
-/** A DICOM decoder: bytes to a grayscale image in [0,1]. Registered by the DICOM module. */
-export type DicomDecoder = (
-  bytes: Uint8Array,
-  path: string,
-) => { width: number; height: number; pixels: Float32Array };
-
-let dicomDecoder: DicomDecoder | undefined;
-
-/** Sets the decoder used for DICOM files (see `dicom.ts`). */
-export function setDicomDecoder(decoder: DicomDecoder): void {
-  dicomDecoder = decoder;
 }
 
 /**
@@ -89,9 +77,8 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   }
   if (bytes.length === 0) throw new ImageDecodeError(`Cannot decode ${path}: empty file (0 bytes)`);
   if (hasDicomPreamble(bytes) || path.toLowerCase().endsWith(".dcm")) {
-    if (dicomDecoder == null) throw new ImageDecodeError(`Cannot decode ${path}: no DICOM decoder registered`);
     try {
-      const img = dicomDecoder(bytes, path);
+      const img = decodeDicom(bytes, path);
       return resizeGray(img.pixels, img.width, img.height, size);
     } catch (e) {
       throw new ImageDecodeError(

@@ -8,8 +8,9 @@ import { createRng } from "../random.ts";
 
 /** What a split needs of an item. */
 export interface SplitItem {
-  label: number;
-  patientId: string;
+  label: number | string;
+  /** Items without one are split as their own patient. */
+  patientId?: string;
 }
 
 /** Indices of the items in each split. */
@@ -25,6 +26,11 @@ export interface SplitOptions {
   ratios?: [number, number, number];
   /** Seed of the shuffle. Default 42. */
   seed?: number;
+  /**
+   * "patient" (default) keeps every patient in one split; "image" splits
+   * images independently, the naive way that leaks, for comparison.
+   */
+  by?: "patient" | "image";
 }
 
 /**
@@ -40,7 +46,7 @@ export interface SplitOptions {
  * @throws {RangeError} When the ratios are not three non-negative numbers summing to 1.
  */
 export function splitByPatient(items: readonly SplitItem[], options: SplitOptions = {}): Split {
-  const { ratios = [0.8, 0.1, 0.1], seed = 42 } = options;
+  const { ratios = [0.8, 0.1, 0.1], seed = 42, by = "patient" } = options;
   const total = ratios.reduce((a, b) => a + b, 0);
   if (ratios.length !== 3 || ratios.some((r) => !(r >= 0)) || Math.abs(total - 1) > 1e-6) {
     throw new RangeError(`ratios must be three non-negative shares summing to 1. Received: [${ratios.join(", ")}]`);
@@ -48,18 +54,19 @@ export function splitByPatient(items: readonly SplitItem[], options: SplitOption
   const rng = createRng(seed);
   const byPatient = new Map<string, number[]>();
   items.forEach((it, i) => {
-    const list = byPatient.get(it.patientId) ?? [];
+    const id = by === "image" || it.patientId == null ? `#image${i}` : it.patientId;
+    const list = byPatient.get(id) ?? [];
     list.push(i);
-    byPatient.set(it.patientId, list);
+    byPatient.set(id, list);
   });
-  const byClass = new Map<number, string[]>();
+  const byClass = new Map<number | string, string[]>();
   for (const [pid, idx] of byPatient) {
     const label = items[idx[0]].label;
     byClass.set(label, [...(byClass.get(label) ?? []), pid]);
   }
   const split: Split = { train: [], val: [], test: [] };
   const keys = ["train", "val", "test"] as const;
-  for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
+  for (const label of [...byClass.keys()].sort((a, b) => String(a).localeCompare(String(b), "en", { numeric: true }))) {
     const patients = rng.shuffle([...byClass.get(label)!].sort());
     const n = patients.length;
     const exact = ratios.map((r) => r * n);
@@ -94,10 +101,97 @@ export function findPatientLeaks(items: readonly SplitItem[], split: Split): { p
   const seen = new Map<string, Set<string>>();
   for (const key of ["train", "val", "test"] as const) {
     for (const i of split[key]) {
-      const s = seen.get(items[i].patientId) ?? new Set<string>();
+      const id = items[i].patientId;
+      if (id == null) continue;
+      const s = seen.get(id) ?? new Set<string>();
       s.add(key);
-      seen.set(items[i].patientId, s);
+      seen.set(id, s);
     }
   }
   return [...seen].filter(([, s]) => s.size > 1).map(([patientId, s]) => ({ patientId, splits: [...s] }));
+}
+
+/**
+ * Warnings about a split: classes missing from a split because they have too
+ * few patients (or images) to share out.
+ *
+ * @param classNames Display names of the labels, when labels are indices.
+ * @returns One message per problem; empty when every class reaches every split.
+ */
+export function splitWarnings(items: readonly SplitItem[], split: Split, classNames?: readonly string[]): string[] {
+  const warnings: string[] = [];
+  const labels = [...new Set(items.map((i) => i.label))];
+  for (const label of labels) {
+    const name = typeof label === "number" && classNames ? classNames[label] : String(label);
+    const groups = new Set(items.filter((i) => i.label === label).map((i, k) => i.patientId ?? `#${k}`)).size;
+    const missing = (["train", "val", "test"] as const).filter((key) =>
+      !split[key].some((i) => items[i].label === label)
+    );
+    if (missing.length > 0) {
+      warnings.push(
+        `Class "${name}" has ${groups} patient${groups === 1 ? "" : "s"}: too few to split; none in ${
+          missing.join(", ")
+        }`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** The split as saved to `split.json`: paths, so every model of a study sees the same split. */
+export interface SavedSplit {
+  seed: number;
+  ratios: [number, number, number];
+  by: "patient" | "image";
+  train: string[];
+  val: string[];
+  test: string[];
+}
+
+/**
+ * Writes a split as `split.json` (atomically).
+ *
+ * @param paths Path of each item, in item order.
+ */
+export async function writeSplit(
+  file: string,
+  paths: readonly string[],
+  split: Split,
+  meta: { seed: number; ratios?: [number, number, number]; by?: "patient" | "image" },
+): Promise<void> {
+  const saved: SavedSplit = {
+    seed: meta.seed,
+    ratios: meta.ratios ?? [0.8, 0.1, 0.1],
+    by: meta.by ?? "patient",
+    train: split.train.map((i) => paths[i]),
+    val: split.val.map((i) => paths[i]),
+    test: split.test.map((i) => paths[i]),
+  };
+  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(saved, null, 2));
+  await Deno.rename(tmp, file);
+}
+
+/**
+ * Reads a `split.json` back as indices into `paths`.
+ *
+ * @throws {Error} Naming the file when it is unreadable or names paths not in `paths`.
+ */
+export async function readSplit(file: string, paths: readonly string[]): Promise<Split> {
+  let saved: SavedSplit;
+  try {
+    saved = JSON.parse(await Deno.readTextFile(file));
+  } catch (e) {
+    throw new Error(`Cannot read split ${file}: ${(e as Error).message}`);
+  }
+  const index = new Map(paths.map((p, i) => [p, i]));
+  const toIdx = (list: string[], key: string) =>
+    list.map((p) => {
+      const i = index.get(p);
+      if (i == null) throw new Error(`Split ${file} names ${p} in ${key}, which is not in the data set`);
+      return i;
+    });
+  return { train: toIdx(saved.train, "train"), val: toIdx(saved.val, "val"), test: toIdx(saved.test, "test") };
 }

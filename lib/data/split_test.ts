@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
-import { findPatientLeaks, splitByPatient } from "./split.ts";
+import { findPatientLeaks, readSplit, splitByPatient, splitWarnings, writeSplit } from "./split.ts";
 
 // 100 patients with 2 slices each, 25 patients per class.
 const items = Array.from(
@@ -43,4 +43,37 @@ Deno.test("findPatientLeaks() reports a patient in two splits", () => {
 
 Deno.test("splitByPatient() rejects ratios that do not sum to 1", () => {
   assertThrows(() => splitByPatient(items, { ratios: [0.5, 0.2, 0.2] }), RangeError, "0.5, 0.2, 0.2");
+});
+
+Deno.test("splitByPatient({ by: 'image' }) splits images independently, and leaks patients", () => {
+  const split = splitByPatient(items, { seed: 1, by: "image" });
+  assertEquals(split.train.length + split.val.length + split.test.length, items.length);
+  assert(findPatientLeaks(items, split).length > 0, "the naive split leaks patients, as it should show");
+});
+
+Deno.test("splitWarnings() names a class too small to reach every split", () => {
+  const few = [...items, { label: 9, patientId: "lonely" }];
+  const split = splitByPatient(few, { seed: 1 });
+  const warnings = splitWarnings(few, split, undefined);
+  assertEquals(warnings.length, 1);
+  assert(warnings[0].includes('"9"') && warnings[0].includes("1 patient"), warnings[0]);
+});
+
+Deno.test("writeSplit()/readSplit() round-trip by path and reject unknown paths", async () => {
+  const paths = items.map((_, i) => `img${i}.png`);
+  const split = splitByPatient(items, { seed: 3 });
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSplit(`${dir}/split.json`, paths, split, { seed: 3 });
+    assertEquals(await readSplit(`${dir}/split.json`, paths), split);
+    let message = "";
+    try {
+      await readSplit(`${dir}/split.json`, paths.slice(1));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assert(message.includes("img0.png") && message.includes("split.json"), message);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random.ts";
 import { recalibrateBatchNorm } from "./precise_bn.ts";
+import type { Transform } from "../augment/mod.ts";
 
 /** What one epoch did. */
 export interface EpochLog {
@@ -34,6 +35,11 @@ export interface FitOptions {
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
   /** Draw a progress bar on stderr. Default true. */
   progress?: boolean;
+  /**
+   * Augmentation applied to each training batch (never to validation), seeded
+   * from the run's seed so a run repeats exactly. Default none.
+   */
+  augment?: Transform;
   /**
    * Recompute batch-norm statistics from up to this many training images
    * after each epoch ("precise BN", see precise_bn.ts); 0 turns it off.
@@ -122,9 +128,10 @@ export async function fitClassifier(
     for (let b = 0; b < batches; b++) {
       const idx = order.slice(b * batchSize, (b + 1) * batchSize);
       const indices = tf.tensor1d(idx, "int32");
-      const xb = tf.gather(x, indices), yb = tf.gather(y, indices);
+      const raw = tf.gather(x, indices), yb = tf.gather(y, indices);
+      const xb = options.augment ? options.augment.apply(raw, rng.fork()) : raw;
       const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
-      tf.dispose([indices, xb, yb]);
+      tf.dispose([indices, raw, xb, yb]);
       lossSum += loss * idx.length;
       accSum += acc * idx.length;
       seen += idx.length;
