@@ -96,7 +96,7 @@ await runMain(async () => {
   });
   const trainSeconds = (performance.now() - t0) / 1000;
 
-  const testEval = await evaluateClassifier(model, xt, yt);
+  const testEval = await evaluateClassifier(model, { x: xt, y: yt });
   const predictedT = tf.tidy(() => (model.predict(xt) as tf.Tensor2D).argMax(1));
   const predicted = Array.from(await predictedT.data());
   predictedT.dispose();

@@ -386,11 +386,11 @@ function renderSlice(
       if (herniation) {
         const dl = discs[herniation.disc];
         const u = localU(dl, x, y), v = localV(dl, x, y);
-        const depth = canalW * 0.62 * herniation.scale;
+        const depth = canalW * 0.8 * herniation.scale;
         const hu = (u - dl.halfW - depth * 0.35) / (depth * 0.75 + 1);
         const hv = (v - herniation.shift * dl.halfH) / (dl.halfH * 0.9 + 2 * herniation.scale);
         if (hu * hu + hv * hv < 1 && u > dl.halfW - 2) {
-          val = lerp(val, lerp(T2.annulus, 0.5, 0.5), c);
+          val = lerp(val, 0.28, c);
           if (u > dl.halfW) lesion = true;
         }
       }

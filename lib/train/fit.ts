@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random.ts";
 import { recalibrateBatchNorm } from "./precise_bn.ts";
 import type { Transform } from "../augment/mod.ts";
+import { type BatchSource, labelBatch, tensorBatches } from "../data/batches.ts";
 
 /** What one epoch did. */
 export interface EpochLog {
@@ -29,8 +30,8 @@ export interface FitOptions {
   learningRate?: number;
   /** Seed of the batch order. Default 42. */
   seed?: number;
-  /** Validation images and one-hot labels. */
-  validation?: { x: tf.Tensor4D; y: tf.Tensor2D };
+  /** Validation images and one-hot labels, or a batch source. */
+  validation?: { x: tf.Tensor4D; y: tf.Tensor2D } | BatchSource;
   /** Called after each epoch. */
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
   /** Draw a progress bar on stderr. Default true. */
@@ -53,25 +54,28 @@ export interface FitOptions {
  * predicted in batches. Reads results asynchronously: tfjs' webgpu backend
  * under Deno cannot read synchronously.
  *
+ * @param data Images and one-hot labels, or a batch source.
  * @returns Plain numbers; no tensors escape.
  */
 export async function evaluateClassifier(
   model: tf.LayersModel,
-  x: tf.Tensor4D,
-  y: tf.Tensor2D,
+  data: { x: tf.Tensor4D; y: tf.Tensor2D } | BatchSource,
   batchSize = 32,
 ): Promise<{ loss: number; acc: number }> {
-  const n = x.shape[0];
+  const source = "images" in data ? data : tensorBatches(data.x, data.y);
+  const n = source.length;
   let lossSum = 0, correct = 0;
   for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
+    const idx = [...Array(Math.min(batchSize, n - start)).keys()].map((k) => start + k);
+    const xb = await source.images(idx);
+    const yb = labelBatch(source, idx);
     const sums = tf.tidy(() => {
-      const xb = x.slice(start, size), yb = y.slice(start, size);
       const p = (model.predict(xb) as tf.Tensor2D).clipByValue(1e-7, 1);
       const loss = tf.neg(tf.sum(tf.mul(yb, tf.log(p))));
       const hit = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(yb, 1)), "float32"));
       return tf.stack([loss, hit]);
     });
+    tf.dispose([xb, yb]);
     const [l, c] = await sums.data();
     sums.dispose();
     lossSum += l;
@@ -102,10 +106,24 @@ function formatSeconds(s: number): string {
  * @param options Epochs, batch size, learning rate, seed, validation.
  * @returns One log per epoch.
  */
-export async function fitClassifier(
+export function fitClassifier(
   model: tf.LayersModel,
   x: tf.Tensor4D,
   y: tf.Tensor2D,
+  options: FitOptions = {},
+): Promise<EpochLog[]> {
+  return fitClassifierOn(model, tensorBatches(x, y), options);
+}
+
+/**
+ * {@link fitClassifier} on any batch source, e.g. image files streamed
+ * through a cache (`fileBatches`).
+ *
+ * @returns One log per epoch.
+ */
+export async function fitClassifierOn(
+  model: tf.LayersModel,
+  source: BatchSource,
   options: FitOptions = {},
 ): Promise<EpochLog[]> {
   const { epochs = 10, batchSize = 16, learningRate = 1e-3, seed = 42, progress = true, preciseBnSamples = 512 } =
@@ -116,7 +134,7 @@ export async function fitClassifier(
     metrics: ["accuracy"],
   });
   const rng = createRng(seed);
-  const n = x.shape[0];
+  const n = source.length;
   const batches = Math.ceil(n / batchSize);
   const tty = progress && Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
@@ -127,11 +145,10 @@ export async function fitClassifier(
     let lossSum = 0, accSum = 0, seen = 0;
     for (let b = 0; b < batches; b++) {
       const idx = order.slice(b * batchSize, (b + 1) * batchSize);
-      const indices = tf.tensor1d(idx, "int32");
-      const raw = tf.gather(x, indices), yb = tf.gather(y, indices);
+      const raw = await source.images(idx), yb = labelBatch(source, idx);
       const xb = options.augment ? options.augment.apply(raw, rng.fork()) : raw;
       const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
-      tf.dispose([indices, raw, xb, yb]);
+      tf.dispose([raw, xb, yb]);
       lossSum += loss * idx.length;
       accSum += acc * idx.length;
       seen += idx.length;
@@ -145,7 +162,7 @@ export async function fitClassifier(
     }
     if (preciseBnSamples > 0) {
       // Mixed classes in every batch: the first images in this epoch's order.
-      await recalibrateBatchNorm(model, x, {
+      await recalibrateBatchNorm(model, (idx) => source.images(idx), {
         indices: order,
         samples: preciseBnSamples,
         batchSize: Math.max(batchSize, 32),
@@ -158,7 +175,7 @@ export async function fitClassifier(
       seconds: (performance.now() - t0) / 1000,
     };
     if (options.validation) {
-      const v = await evaluateClassifier(model, options.validation.x, options.validation.y);
+      const v = await evaluateClassifier(model, options.validation);
       log.valLoss = v.loss;
       log.valAcc = v.acc;
     }

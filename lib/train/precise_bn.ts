@@ -28,16 +28,23 @@ export interface PreciseBnOptions {
  * order, from up to `samples` images of `x`.
  *
  * @param model The model; its BN layers' moving mean and variance are replaced.
- * @param x Training images; pick `indices` that mix the classes.
+ * @param x Training images, or a function that returns the images at some indices (then `indices` is required);
+ *   pick `indices` that mix the classes.
  * @returns The number of layers recalibrated.
  */
 export async function recalibrateBatchNorm(
   model: tf.LayersModel,
-  x: tf.Tensor4D,
+  x: tf.Tensor4D | ((indices: number[]) => Promise<tf.Tensor4D>),
   options: PreciseBnOptions = {},
 ): Promise<number> {
   const { samples = 512, batchSize = 32 } = options;
-  const indices = (options.indices ?? [...Array(x.shape[0]).keys()]).slice(0, samples);
+  const getImages = typeof x === "function"
+    ? x
+    : (idx: number[]) => Promise.resolve(tf.tidy(() => tf.gather(x, tf.tensor1d(idx, "int32")) as tf.Tensor4D));
+  if (options.indices == null && typeof x === "function") {
+    throw new RangeError("recalibrateBatchNorm() needs indices when images come from a function");
+  }
+  const indices = (options.indices ?? [...Array((x as tf.Tensor4D).shape[0]).keys()]).slice(0, samples);
   const n = indices.length;
   const layers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
   for (const layer of layers) {
@@ -46,13 +53,14 @@ export async function recalibrateBatchNorm(
     let count = 0;
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
+      const batch = await getImages(indices.slice(start, start + size) as number[]);
       const stats = tf.tidy(() => {
-        const batch = tf.gather(x, tf.tensor1d(indices.slice(start, start + size) as number[], "int32"));
         const f = probe.predict(batch) as tf.Tensor;
         const channels = f.shape[f.rank - 1]!;
         const flat = f.reshape([-1, channels]);
         return tf.stack([tf.sum(flat, 0), tf.sum(tf.square(flat), 0)]);
       });
+      batch.dispose();
       const values = await stats.data();
       const rows = stats.shape[1]!;
       stats.dispose();
