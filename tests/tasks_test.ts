@@ -72,3 +72,45 @@ Deno.test("deno task bench writes a report with a leak-free throughput", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("data:phantom, data:explore, data:split and augment:preview work end to end", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ph = await runTask("tasks/data_phantom.ts", ["--out", `${dir}/ph`, "--per-class", "9", "--size", "48"]);
+    assertEquals(ph.code, 0, ph.stderr);
+    assert(
+      ph.stdout.includes("Wrote 36 images of 12 patients") && ph.stdout.includes("not for clinical use"),
+      ph.stdout,
+    );
+    const manifest = (await Deno.readTextFile(`${dir}/ph/manifest.csv`)).trim().split("\n");
+    assertEquals(manifest[0], "path,label,patient_id,slice,mask_path");
+    assertEquals(manifest.length, 37);
+    const ex = await runTask("tasks/data_explore.ts", ["--data", `${dir}/ph`, "--out", `${dir}/ex`]);
+    assertEquals(ex.code, 0, ex.stderr);
+    assert(ex.stdout.includes("Images per class") && ex.stdout.includes("48x48"), ex.stdout);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/ex/summary.json`));
+    assertEquals(summary.classCounts, { Healthy: 9, "Herniated disk": 9, "Spinal stenosis": 9, Spondylosis: 9 });
+    await Deno.stat(`${dir}/ex/samples.png`);
+    const sp = await runTask("tasks/data_split.ts", ["--data", `${dir}/ph`]);
+    assertEquals(sp.code, 0, sp.stderr);
+    assert(sp.stdout.includes("0 patients in two splits"), sp.stdout);
+    const split = JSON.parse(await Deno.readTextFile(`${dir}/ph/split.json`));
+    assertEquals(split.train.length + split.val.length + split.test.length, 36);
+    const naive = await runTask("tasks/data_split.ts", [
+      "--data",
+      `${dir}/ph`,
+      "--split-by",
+      "image",
+      "--out",
+      `${dir}/s.json`,
+    ]);
+    assertEquals(naive.code, 0, naive.stderr);
+    const bad = await runTask("tasks/data_split.ts", ["--data", `${dir}/ph`, "--split-by", "study"]);
+    assertEquals(bad.code, 2, bad.stderr);
+    const aug = await runTask("tasks/augment_preview.ts", ["--out", `${dir}/aug.png`, "--size", "48"]);
+    assertEquals(aug.code, 0, aug.stderr);
+    await Deno.stat(`${dir}/aug.png`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
