@@ -4,6 +4,7 @@
  * jupyter-nbconvert) and the kernel (`deno jupyter --install`).
  */
 import { assert, assertEquals } from "./assert.ts";
+import { HAVE_JUPYTER, ignoreWithout } from "./external_tools.ts";
 
 const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
 
@@ -53,7 +54,13 @@ async function execute(name: string): Promise<Output[][]> {
   }
 }
 
-Deno.test("notebook 01_explore runs on the Deno kernel and shows counts, charts and pictures", async () => {
+Deno.test({
+  name: "notebook 01_explore runs on the Deno kernel and shows counts, charts and pictures",
+  ignore: ignoreWithout(
+    HAVE_JUPYTER,
+    "Jupyter (apt-get install jupyter-nbconvert jupyter-client; deno jupyter --install)",
+  ),
+}, async () => {
   const outputs = (await execute("01_explore.ipynb")).flat();
   const errors = outputs.filter((o) => o.output_type === "error");
   assertEquals(errors.map((e) => `${e.ename}: ${e.evalue}`), []);

@@ -5,6 +5,7 @@ import { decodeImage, ImageCache, ImageDecodeError } from "./preprocess.ts";
 import { generatePhantom } from "./phantom.ts";
 import { writePhantomDataset } from "./phantom_writer.ts";
 import { bmpGray, dcmtk } from "../../tests/dicom_fixtures.ts";
+import { HAVE_DCMTK, ignoreWithout } from "../../tests/external_tools.ts";
 
 async function grayPng(path: string, w: number, h: number, value = 128): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -142,7 +143,10 @@ Deno.test("ImageCache decodes each file once and serves later reads from disk or
   }
 });
 
-Deno.test("loadDataset() reads DICOM from class folders and skips one without pixel data", async () => {
+Deno.test({
+  name: "loadDataset() reads DICOM from class folders and skips one without pixel data",
+  ignore: ignoreWithout(HAVE_DCMTK, "dcmtk (apt-get install dcmtk)"),
+}, async () => {
   const root = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${root}/Healthy`);

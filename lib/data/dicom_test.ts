@@ -12,6 +12,7 @@ import { assert, assertAlmostEquals, assertEquals, assertLess, assertThrows } fr
 import { createRng } from "../random.ts";
 import { decodeDicom, DicomError, type DicomImage, isDicom } from "./dicom.ts";
 import { bmpGray, dcmtk } from "../../tests/dicom_fixtures.ts";
+import { HAVE_DCMTK, ignoreWithout } from "../../tests/external_tools.ts";
 
 const EXACT = 1e-6;
 
@@ -89,7 +90,10 @@ function assertPixels(img: DicomImage, expected: (i: number) => number, tol: num
   assert(max <= tol, `${what}: largest pixel error ${max} > ${tol}`);
 }
 
-Deno.test("decodeDicom() decodes files written by dcmtk", async (t) => {
+Deno.test({
+  name: "decodeDicom() decodes files written by dcmtk",
+  ignore: ignoreWithout(HAVE_DCMTK, "dcmtk (apt-get install dcmtk)"),
+}, async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "dicom_test_" });
   try {
     const at = (name: string) => `${dir}/${name}`;
