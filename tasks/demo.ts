@@ -20,9 +20,9 @@ const USAGE = `Usage: deno task demo [options]
 
 Trains the plain CNN on the synthetic phantom (synthetic images, not for clinical use).
 
-  --per-class N    phantom images per class (default 100)
+  --per-class N    phantom images per class (default 200)
   --size N         image side (default 96)
-  --difficulty D   phantom difficulty, 0 (easy) to 1 (hard) (default 0.2)
+  --difficulty D   phantom difficulty, 0 (easy) to 1 (hard) (default 0.5, the phantom's)
   --epochs N       training epochs (default 12)
   --no-augment     train without augmentation (default: zoom, rotation, contrast)
   --batch N        batch size (default 16)
@@ -42,12 +42,12 @@ const args = await startTask(USAGE, {
 });
 
 await runMain(async () => {
-  const perClass = intOption("per-class", args["per-class"], 100);
+  const perClass = intOption("per-class", args["per-class"], 200);
   const size = intOption("size", args.size, 96);
   const epochs = intOption("epochs", args.epochs, 12);
   const batchSize = intOption("batch", args.batch, 16);
   const seed = intOption("seed", args.seed, 42);
-  const difficulty = Number(args.difficulty ?? 0.2);
+  const difficulty = Number(args.difficulty ?? 0.5);
   if (!(difficulty >= 0 && difficulty <= 1)) {
     throw new UsageError(`--difficulty must be between 0 and 1. Received: ${args.difficulty}`);
   }

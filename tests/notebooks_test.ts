@@ -54,13 +54,7 @@ async function execute(name: string): Promise<Output[][]> {
   }
 }
 
-Deno.test({
-  name: "notebook 01_explore runs on the Deno kernel and shows counts, charts and pictures",
-  ignore: ignoreWithout(
-    HAVE_JUPYTER,
-    "Jupyter (apt-get install jupyter-nbconvert jupyter-client; deno jupyter --install)",
-  ),
-}, async () => {
+async function checkExplore(): Promise<void> {
   const outputs = (await execute("01_explore.ipynb")).flat();
   const errors = outputs.filter((o) => o.output_type === "error");
   assertEquals(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
@@ -76,5 +70,22 @@ Deno.test({
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
     assertEquals(Array.from(bytes.slice(1, 4)), [0x50, 0x4e, 0x47], "a PNG");
     assert(bytes.length > 10_000, "a picture, not an empty image");
+  }
+}
+
+Deno.test({
+  name: "notebook 01_explore runs on the Deno kernel and shows counts, charts and pictures",
+  ignore: ignoreWithout(
+    HAVE_JUPYTER,
+    "Jupyter (apt-get install jupyter-nbconvert jupyter-client; deno jupyter --install)",
+  ),
+}, async () => {
+  // The Deno kernel can report a cell done before its last display message
+  // reaches Jupyter (seen once in three loaded runs): one retry before failing.
+  try {
+    await checkExplore();
+  } catch (e) {
+    console.warn(`[notebooks] retrying once after: ${(e as Error).message}`);
+    await checkExplore();
   }
 });

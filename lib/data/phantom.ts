@@ -57,7 +57,10 @@ export interface PhantomOptions {
   seed?: number;
   /**
    * 0 (large, high-contrast lesions, little noise) to 1 (small, faint
-   * lesions, strong noise). Default 0.5.
+   * lesions, strong noise). Default 0.5. Measured at the default: the plain
+   * CNN (96x96, 200 images per class, 12 epochs, augmentation) scored 82.1%
+   * on 84 test slices of unseen patients, `deno task demo --difficulty 0.5
+   * --per-class 200`.
    */
   difficulty?: number;
   /**
