@@ -292,6 +292,9 @@ export async function checkImageFile(path: string, minSide = 8): Promise<string 
     const meta = await sharp(path).metadata();
     const w = meta.width ?? 0, h = meta.height ?? 0;
     if (w < minSide || h < minSide) return `image too small (${w}x${h}; at least ${minSide}x${minSide})`;
+    // A header can be intact over truncated data: decode it all, shrunk (cheap), so
+    // training never meets a bad file later.
+    await sharp(path, { failOn: "error" }).resize(8, 8, { fit: "fill" }).raw().toBuffer();
   } catch (e) {
     return `unreadable image: ${(e as Error).message}`;
   }

@@ -65,6 +65,7 @@ Deno.test("loadDataset() reads class folders, skips each bad file with its reaso
     assert(reason("fake.png").includes("not a PNG"), reason("fake.png"));
     assert(reason("notes.txt").includes("not an image"), reason("notes.txt"));
     assert(reason("tiny.png").includes("1x1"), reason("tiny.png"));
+    assert(reason("truncated.png").includes("unreadable image"), reason("truncated.png"));
     assert(reason("Spondylosis").includes("empty class folder"), reason("Spondylosis"));
   } finally {
     await Deno.remove(root, { recursive: true });
