@@ -88,6 +88,18 @@ export function intOption(name: string, value: unknown, fallback: number): numbe
 }
 
 /**
+ * Reads a number option that must lie in [0, 1].
+ *
+ * @throws {UsageError} Naming the option and the bad value.
+ */
+export function fractionOption(name: string, value: unknown, fallback: number): number {
+  if (value == null) return fallback;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be between 0 and 1. Received: ${value}`);
+  return n;
+}
+
+/**
  * Runs a task's body: a {@link UsageError} exits 2 and any other error exits
  * 1, each with a one-line message (the stack with `LUMBAR_DEBUG=1`).
  */

@@ -2,7 +2,7 @@
  * `deno task data:phantom`: writes the synthetic lumbar MRI phantom as PNG
  * images and lesion masks with `manifest.csv` (synthetic, not for clinical use).
  */
-import { intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
+import { fractionOption, intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
 import { CLASSES, generatePhantom } from "../lib/data/phantom.ts";
 import { writePhantomDataset } from "../lib/data/phantom_writer.ts";
 
@@ -40,10 +40,7 @@ await runMain(async () => {
   const size = intOption("size", args.size, 224);
   const slicesPerPatient = intOption("slices", args.slices, 3);
   const seed = intOption("seed", args.seed, 42);
-  const difficulty = Number(args.difficulty ?? 0.5);
-  if (!(difficulty >= 0 && difficulty <= 1)) {
-    throw new UsageError(`--difficulty must be between 0 and 1. Received: ${args.difficulty}`);
-  }
+  const difficulty = fractionOption("difficulty", args.difficulty, 0.5);
   const classWeights = args.imbalance ? String(args.imbalance).split(",").map(Number) : undefined;
   if (classWeights && (classWeights.length !== CLASSES.length || classWeights.some((w) => !(w >= 0)))) {
     throw new UsageError(`--imbalance needs ${CLASSES.length} non-negative numbers. Received: ${args.imbalance}`);

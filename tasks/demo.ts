@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend } from "../lib/backend.ts";
-import { intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
+import { fractionOption, intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { CLASSES, generatePhantom } from "../lib/data/phantom.ts";
 import { findPatientLeaks, splitByPatient } from "../lib/data/split.ts";
 import { imagesToTensor, labelsToTensor } from "../lib/data/tensors.ts";
@@ -47,10 +47,7 @@ await runMain(async () => {
   const epochs = intOption("epochs", args.epochs, 12);
   const batchSize = intOption("batch", args.batch, 16);
   const seed = intOption("seed", args.seed, 42);
-  const difficulty = Number(args.difficulty ?? 0.5);
-  if (!(difficulty >= 0 && difficulty <= 1)) {
-    throw new UsageError(`--difficulty must be between 0 and 1. Received: ${args.difficulty}`);
-  }
+  const difficulty = fractionOption("difficulty", args.difficulty, 0.5);
   const outDir = String(args.out ?? "outputs/demo");
 
   console.error(
