@@ -4,13 +4,24 @@
  * @module
  */
 import { createCnn } from "./cnn.ts";
+import { createVgg16 } from "./vgg.ts";
+import { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
+import { createAlexNet } from "./alexnet.ts";
 import type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
 
 export type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
 export { createCnn } from "./cnn.ts";
+export { createVgg16 } from "./vgg.ts";
+export { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
+export { createAlexNet } from "./alexnet.ts";
+export { loadWeights, type LoadWeightsOptions, WeightsMismatchError } from "./weights.ts";
 
 const REGISTRY: Record<string, ModelBuilder> = {
   cnn: createCnn,
+  alexnet: createAlexNet,
+  vgg16: createVgg16,
+  mobilenet: createMobileNet,
+  mobilenet_v2: createMobileNetV2,
 };
 
 /**
