@@ -7,6 +7,8 @@ import { createCnn } from "./cnn.ts";
 import { createVgg16 } from "./vgg.ts";
 import { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
 import { createAlexNet } from "./alexnet.ts";
+import { createResNet50 } from "./resnet.ts";
+import { createDenseNet121 } from "./densenet.ts";
 import type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
 
 export type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
@@ -14,6 +16,8 @@ export { createCnn } from "./cnn.ts";
 export { createVgg16 } from "./vgg.ts";
 export { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
 export { createAlexNet } from "./alexnet.ts";
+export { createResNet50 } from "./resnet.ts";
+export { createDenseNet121 } from "./densenet.ts";
 export { loadWeights, type LoadWeightsOptions, WeightsMismatchError } from "./weights.ts";
 
 const REGISTRY: Record<string, ModelBuilder> = {
@@ -22,6 +26,8 @@ const REGISTRY: Record<string, ModelBuilder> = {
   vgg16: createVgg16,
   mobilenet: createMobileNet,
   mobilenet_v2: createMobileNetV2,
+  resnet50: createResNet50,
+  densenet121: createDenseNet121,
 };
 
 /**
