@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend, initBackend } from "../lib/backend.ts";
 import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
-import { runPeer } from "../lib/bench/peer.ts";
+import { type PeerResult, runPeer } from "../lib/bench/peer.ts";
 import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
 import { formatTable, intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
@@ -14,7 +14,7 @@ import { listModels } from "../lib/models/mod.ts";
 const USAGE = `Usage: deno task bench [options]
 
   --models a,b     models to time (default: all: ${listModels().join(",")})
-  --size N         input side (default 224)
+  --size N[,N]     input side(s) (default 224; e.g. 128,224)
   --batch N        images per step (default 8)
   --steps N        timed steps after one warm-up (default 3)
   --cpu-size N     input side for the wasm-vs-cpu comparison of the small CNN (default 64)
@@ -37,7 +37,7 @@ const args = await startTask(USAGE, {
 });
 
 await runMain(async () => {
-  const size = intOption("size", args.size, 224);
+  const sizes = String(args.size ?? "224").split(",").map((v) => intOption("size", v, 224));
   const batchSize = intOption("batch", args.batch, 8);
   const steps = intOption("steps", args.steps, 3);
   const cpuSize = intOption("cpu-size", args["cpu-size"], 64);
@@ -49,11 +49,11 @@ await runMain(async () => {
   const backend = currentBackend()!.name;
 
   const results: ThroughputResult[] = [];
-  for (const name of models) {
-    console.error(
-      `[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`,
-    );
-    results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
+  for (const size of sizes) {
+    for (const name of models) {
+      console.error(`[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`);
+      results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
+    }
   }
 
   let cpuComparison: {
@@ -94,7 +94,8 @@ await runMain(async () => {
     }
   }
 
-  const peer = args.peer ? await runPeer(models, size, batchSize) : [];
+  const peer: PeerResult[] = [];
+  if (args.peer) { for (const size of sizes) peer.push(...await runPeer(models, size, batchSize)); }
   if (args.peer && peer.length === 0) {
     console.error(
       "[bench] no peer figures: install python3-torch and python3-torchvision (apt-get)",
@@ -103,7 +104,7 @@ await runMain(async () => {
 
   const fmt = (v: number) => v >= 10 ? v.toFixed(1) : v.toFixed(2);
   const rows = results.map((r) => {
-    const p = peer.find((q) => q.model === r.model);
+    const p = peer.find((q) => q.model === r.model && q.size === r.size);
     return [
       r.model,
       r.backend,
