@@ -53,6 +53,8 @@ Deno.test("deno task bench writes a report with a leak-free throughput", async (
   const dir = await Deno.makeTempDir();
   try {
     const r = await runTask("tasks/bench.ts", [
+      "--models",
+      "cnn,alexnet",
       "--size",
       "32",
       "--batch",
