@@ -9,6 +9,7 @@ import { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
 import { createAlexNet } from "./alexnet.ts";
 import { createResNet50 } from "./resnet.ts";
 import { createDenseNet121 } from "./densenet.ts";
+import { createVgg16Involution } from "./vgg_involution.ts";
 import type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
 
 export type { BuiltModel, ModelBuilder, ModelOptions } from "./types.ts";
@@ -18,12 +19,15 @@ export { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
 export { createAlexNet } from "./alexnet.ts";
 export { createResNet50 } from "./resnet.ts";
 export { createDenseNet121 } from "./densenet.ts";
+export { createVgg16Involution } from "./vgg_involution.ts";
+export { Involution, type InvolutionArgs } from "./involution.ts";
 export { loadWeights, type LoadWeightsOptions, WeightsMismatchError } from "./weights.ts";
 
 const REGISTRY: Record<string, ModelBuilder> = {
   cnn: createCnn,
   alexnet: createAlexNet,
   vgg16: createVgg16,
+  vgg16_involution: createVgg16Involution,
   mobilenet: createMobileNet,
   mobilenet_v2: createMobileNetV2,
   resnet50: createResNet50,
