@@ -8,6 +8,7 @@ import { currentBackend, initBackend } from "../lib/backend.ts";
 import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
 import { type PeerResult, runPeer } from "../lib/bench/peer.ts";
 import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
+import { type KernelShare, profileTrainStep } from "../lib/bench/profile.ts";
 import { formatTable, intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 
@@ -21,6 +22,7 @@ const USAGE = `Usage: deno task bench [options]
   --no-cpu         skip the cpu comparison
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
   --kernels        also time the wasm training kernels against the forward conv and the built-ins
+  --profile        also list the slowest kernels of one training step per model (at the last size)
   --out DIR        output folder (default outputs/bench)
   --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
 
@@ -33,6 +35,7 @@ const args = await startTask(USAGE, {
   "no-cpu": { type: "boolean" },
   peer: { type: "boolean" },
   kernels: { type: "boolean" },
+  profile: { type: "boolean" },
   out: { type: "string" },
 });
 
@@ -163,6 +166,23 @@ await runMain(async () => {
     );
   }
 
+  const profiles: { model: string; size: number; stepMs: number; top: KernelShare[] }[] = [];
+  if (args.profile) {
+    const size = sizes[sizes.length - 1];
+    for (const name of models) {
+      try {
+        const p = await profileTrainStep(name, size, batchSize);
+        profiles.push({ model: name, size, stepMs: p.stepMs, top: p.kernels.slice(0, 6) });
+        console.log(
+          `\n${name} ${size}x${size}: one step ${p.stepMs.toFixed(0)} ms; slowest kernels: ` +
+            p.kernels.slice(0, 6).map((k) => `${k.kernel} ${k.ms.toFixed(0)} ms (${k.calls})`).join(", "),
+        );
+      } catch (e) {
+        console.error(`[bench] profile of ${name} skipped: ${(e as Error).message}`);
+      }
+    }
+  }
+
   const report = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
@@ -173,6 +193,7 @@ await runMain(async () => {
     cpuComparison,
     peer,
     kernels,
+    profiles,
   };
   const outDir = String(args.out ?? "outputs/bench");
   const stamp = report.date.replace(/[:.]/g, "-");
