@@ -22,6 +22,7 @@ const USAGE = `Usage: deno task bench [options]
   --no-cpu         skip the cpu comparison
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
   --kernels        also time the wasm training kernels against the forward conv and the built-ins
+  --in-process     time all models in this process (default: one process per model)
   --profile        also list the slowest kernels of one training step per model (at the last size)
   --out DIR        output folder (default outputs/bench)
   --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
@@ -36,6 +37,7 @@ const args = await startTask(USAGE, {
   peer: { type: "boolean" },
   kernels: { type: "boolean" },
   profile: { type: "boolean" },
+  "in-process": { type: "boolean" },
   out: { type: "string" },
 });
 
@@ -52,14 +54,50 @@ await runMain(async () => {
   const backend = currentBackend()!.name;
 
   const results: ThroughputResult[] = [];
-  for (const size of sizes) {
+  if (models.length > 1 && !args["in-process"]) {
+    // One process per model: the wasm heap never shrinks, and a model that
+    // exhausts it (VGG16's top did) breaks every model after it in the process.
     for (const name of models) {
-      console.error(`[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`);
+      const dir = await Deno.makeTempDir();
       try {
-        results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
-      } catch (e) {
-        // One model that cannot run at this size must not lose the others' figures.
-        console.error(`[bench] ${name} at ${size}x${size} skipped: ${(e as Error).message}`);
+        const child = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            new URL(import.meta.url).pathname,
+            "--models",
+            name,
+            "--size",
+            sizes.join(","),
+            "--batch",
+            String(batchSize),
+            "--steps",
+            String(steps),
+            "--no-cpu",
+            "--out",
+            dir,
+            "--backend",
+            backend,
+          ],
+          stdout: "null",
+          stderr: "inherit",
+        }).output();
+        if (!child.success) console.error(`[bench] ${name}: its process failed (exit ${child.code})`);
+        else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+  } else {
+    for (const size of sizes) {
+      for (const name of models) {
+        console.error(`[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`);
+        try {
+          results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
+        } catch (e) {
+          // One model that cannot run at this size must not lose the others' figures.
+          console.error(`[bench] ${name} at ${size}x${size} skipped: ${(e as Error).message}`);
+        }
       }
     }
   }
