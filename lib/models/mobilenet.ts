@@ -22,6 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { checkModelOptions } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Smallest input side Keras accepts for MobileNet. */
@@ -89,7 +90,7 @@ export function createMobileNet(options: ModelOptions = {}): BuiltModel {
     dropout = 1e-3,
     seed = 42,
   } = options;
-  checkOptions("mobilenet", inputShape, pooling);
+  checkModelOptions("mobilenet", { inputShape, pooling }, MIN_SIZE);
   let seedCounter = seed;
   const init = () => tf.initializers.glorotUniform({ seed: seedCounter++ });
   const bn = (name: string) => tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.99, name });
@@ -186,7 +187,7 @@ export function createMobileNetV2(options: ModelOptions = {}): BuiltModel {
     dropout = 0,
     seed = 42,
   } = options;
-  checkOptions("mobilenet_v2", inputShape, pooling);
+  checkModelOptions("mobilenet_v2", { inputShape, pooling }, MIN_SIZE);
   let seedCounter = seed;
   const init = () => tf.initializers.glorotUniform({ seed: seedCounter++ });
   const bn = (name: string) => tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.999, name });
@@ -268,15 +269,4 @@ function globalPooling(x: tf.SymbolicTensor, pooling: "avg" | "max" | undefined)
   if (pooling === "avg") return apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
   if (pooling === "max") return apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
   return x;
-}
-
-function checkOptions(name: string, inputShape: readonly number[], pooling: unknown): void {
-  if (pooling != null && pooling !== "avg" && pooling !== "max") {
-    throw new RangeError(`Invalid pooling for ${name}. Valid values are: "avg", "max". Received: pooling=${pooling}`);
-  }
-  if (inputShape[0] < MIN_SIZE || inputShape[1] < MIN_SIZE) {
-    throw new RangeError(
-      `${name} needs inputs of at least ${MIN_SIZE}x${MIN_SIZE}. Received: inputShape=[${inputShape.join(", ")}]`,
-    );
-  }
 }

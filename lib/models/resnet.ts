@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { checkModelOptions } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Bottleneck blocks per stack, and the stack's filters, as in Keras' ResNet50. */
@@ -62,7 +63,7 @@ export function createResNet50(options: ModelOptions = {}): BuiltModel {
     dropout = 0,
     seed = 42,
   } = options;
-  checkOptions("resnet50", { inputShape, numClasses, pooling, dropout });
+  checkModelOptions("resnet50", { inputShape, numClasses, pooling, dropout }, MIN_SIZE);
 
   let seedCounter = seed;
   const conv = (filters: number, kernelSize: number, strides: number, name: string, padding: "valid" | "same") =>
@@ -135,28 +136,4 @@ export function createResNet50(options: ModelOptions = {}): BuiltModel {
   }
   const model = tf.model({ inputs: input, outputs: x, name: "resnet50" });
   return { name: "resnet50", model, gradCamLayer };
-}
-
-/** Checks options the way Keras Applications does, repeating the bad value. */
-function checkOptions(
-  model: string,
-  o: { inputShape: number[]; numClasses: number; pooling?: string; dropout: number },
-): void {
-  const [h, w] = o.inputShape;
-  if (o.inputShape.length !== 3 || !(h >= MIN_SIZE && w >= MIN_SIZE)) {
-    throw new RangeError(
-      `${model} needs an input of at least ${MIN_SIZE}x${MIN_SIZE} pixels. Received: inputShape=${
-        JSON.stringify(o.inputShape)
-      }`,
-    );
-  }
-  if (!Number.isInteger(o.numClasses) || o.numClasses < 1) {
-    throw new RangeError(`numClasses must be a positive integer. Received: numClasses=${o.numClasses}`);
-  }
-  if (o.pooling != null && o.pooling !== "avg" && o.pooling !== "max") {
-    throw new RangeError(`Invalid pooling. Valid values are: avg, max. Received: pooling=${o.pooling}`);
-  }
-  if (!(o.dropout >= 0 && o.dropout < 1)) {
-    throw new RangeError(`Dropout rate must be in [0, 1). Received: dropout=${o.dropout}`);
-  }
 }

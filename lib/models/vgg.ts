@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { checkModelOptions } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Filters and conv count of each VGG16 block. */
@@ -48,7 +49,7 @@ export function createVgg16(options: ModelOptions = {}): BuiltModel {
     dropout = 0,
     seed = 42,
   } = options;
-  checkOptions("vgg16", inputShape, pooling);
+  checkModelOptions("vgg16", { inputShape, pooling }, MIN_SIZE);
   let seedCounter = seed;
   const init = () => tf.initializers.glorotUniform({ seed: seedCounter++ });
   const apply = (layer: tf.layers.Layer, t: tf.SymbolicTensor) => layer.apply(t) as tf.SymbolicTensor;
@@ -92,15 +93,4 @@ export function createVgg16(options: ModelOptions = {}): BuiltModel {
   }
   const model = tf.model({ inputs: input, outputs: x, name: "vgg16" });
   return { name: "vgg16", model, gradCamLayer: "block5_conv3" };
-}
-
-function checkOptions(name: string, inputShape: readonly number[], pooling: unknown): void {
-  if (pooling != null && pooling !== "avg" && pooling !== "max") {
-    throw new RangeError(`Invalid pooling for ${name}. Valid values are: "avg", "max". Received: pooling=${pooling}`);
-  }
-  if (inputShape[0] < MIN_SIZE || inputShape[1] < MIN_SIZE) {
-    throw new RangeError(
-      `${name} needs inputs of at least ${MIN_SIZE}x${MIN_SIZE}. Received: inputShape=[${inputShape.join(", ")}]`,
-    );
-  }
 }
