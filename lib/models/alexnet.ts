@@ -24,6 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { applyLayer, globalPool } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Smallest input side: 63 gives 15 after conv1, 7 after pool1, 3 after pool2, 1 after pool5. */
@@ -60,7 +61,7 @@ export function createAlexNet(options: ModelOptions = {}): BuiltModel {
   }
   let seedCounter = seed;
   const init = () => tf.initializers.glorotUniform({ seed: seedCounter++ });
-  const apply = (layer: tf.layers.Layer, t: tf.SymbolicTensor) => layer.apply(t) as tf.SymbolicTensor;
+  const apply = applyLayer;
   const conv = (x: tf.SymbolicTensor, name: string, filters: number, kernelSize: number, strides = 1) => {
     // Stride-1 'same' equals torchvision's symmetric padding (k - 1) / 2 here.
     x = apply(
@@ -100,10 +101,8 @@ export function createAlexNet(options: ModelOptions = {}): BuiltModel {
       tf.layers.dense({ units: numClasses, activation: "softmax", kernelInitializer: init(), name: "predictions" }),
       x,
     );
-  } else if (pooling === "avg") {
-    x = apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  } else if (pooling === "max") {
-    x = apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+  } else {
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "alexnet" });
   return { name: "alexnet", model, gradCamLayer: "conv5_relu" };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 
 /** The options every builder checks. */
 export interface CheckedOptions {
@@ -38,4 +39,32 @@ export function checkModelOptions(model: string, o: CheckedOptions, minSize: num
   if (o.dropout != null && !(o.dropout >= 0 && o.dropout < 1)) {
     throw new RangeError(`Dropout rate must be in [0, 1). Received: dropout=${o.dropout}`);
   }
+}
+
+/** Applies a layer to one symbolic tensor (or several), typed for the functional API. */
+export function applyLayer(
+  layer: tf.layers.Layer,
+  x: tf.SymbolicTensor | tf.SymbolicTensor[],
+): tf.SymbolicTensor {
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
+/**
+ * Keras' `pooling` option for a headless model: global average ("avg_pool")
+ * or max ("max_pool") pooling, or the feature map unchanged.
+ */
+export function globalPool(x: tf.SymbolicTensor, pooling: "avg" | "max" | undefined): tf.SymbolicTensor {
+  if (pooling === "avg") return applyLayer(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
+  if (pooling === "max") return applyLayer(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+  return x;
+}
+
+/** The softmax classifier every model ends in, named "predictions" as in Keras. */
+export function predictionsLayer(numClasses: number, seed: number): tf.layers.Layer {
+  return tf.layers.dense({
+    units: numClasses,
+    activation: "softmax",
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    name: "predictions",
+  });
 }

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
-import { checkModelOptions } from "./common.ts";
+import { applyLayer, checkModelOptions, globalPool, predictionsLayer } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Conv blocks per dense block, as in Keras' DenseNet121. */
@@ -30,9 +30,7 @@ const BN_MOMENTUM = 0.99;
 /** Smallest height and width Keras accepts for DenseNet121. */
 const MIN_SIZE = 32;
 
-function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
-  return layer.apply(x) as tf.SymbolicTensor;
-}
+const apply = applyLayer;
 
 /**
  * Builds DenseNet121 (Keras Applications).
@@ -120,19 +118,9 @@ export function createDenseNet121(options: ModelOptions = {}): BuiltModel {
     if (dropout > 0) {
       x = apply(new SeededDropout({ rate: dropout, seed: seedCounter++, name: "dropout" }), x);
     }
-    x = apply(
-      tf.layers.dense({
-        units: numClasses,
-        activation: "softmax",
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seedCounter++ }),
-        name: "predictions",
-      }),
-      x,
-    );
-  } else if (pooling === "avg") {
-    x = apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  } else if (pooling === "max") {
-    x = apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+    x = apply(predictionsLayer(numClasses, seedCounter++), x);
+  } else {
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "densenet121" });
   return { name: "densenet121", model, gradCamLayer };

@@ -22,7 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
-import { checkModelOptions } from "./common.ts";
+import { checkModelOptions, globalPool } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Smallest input side Keras accepts for MobileNet. */
@@ -160,7 +160,7 @@ export function createMobileNet(options: ModelOptions = {}): BuiltModel {
     x = apply(tf.layers.reshape({ targetShape: [numClasses], name: "reshape_2" }), x);
     x = apply(tf.layers.activation({ activation: "softmax", name: "predictions" }), x);
   } else {
-    x = globalPooling(x, pooling);
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "mobilenet" });
   return { name: "mobilenet", model, gradCamLayer: "conv_pw_13_relu" };
@@ -249,7 +249,7 @@ export function createMobileNetV2(options: ModelOptions = {}): BuiltModel {
       x,
     );
   } else {
-    x = globalPooling(x, pooling);
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "mobilenet_v2" });
   return { name: "mobilenet_v2", model, gradCamLayer: "out_relu" };
@@ -263,10 +263,4 @@ function correctPad(x: tf.SymbolicTensor): [[number, number], [number, number]] 
   const [h, w] = [x.shape[1], x.shape[2]];
   const adjust = (side: number | null) => (side == null ? 1 : 1 - (side % 2));
   return [[1 - adjust(h), 1], [1 - adjust(w), 1]];
-}
-
-function globalPooling(x: tf.SymbolicTensor, pooling: "avg" | "max" | undefined): tf.SymbolicTensor {
-  if (pooling === "avg") return apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  if (pooling === "max") return apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
-  return x;
 }

@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
-import { checkModelOptions } from "./common.ts";
+import { applyLayer, checkModelOptions, globalPool, predictionsLayer } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Bottleneck blocks per stack, and the stack's filters, as in Keras' ResNet50. */
@@ -31,9 +31,7 @@ const BN_MOMENTUM = 0.99;
 /** Smallest height and width Keras accepts for ResNet50. */
 const MIN_SIZE = 32;
 
-function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
-  return layer.apply(x) as tf.SymbolicTensor;
-}
+const apply = applyLayer;
 
 /**
  * Builds ResNet50 (Keras Applications, v1).
@@ -120,19 +118,9 @@ export function createResNet50(options: ModelOptions = {}): BuiltModel {
     if (dropout > 0) {
       x = apply(new SeededDropout({ rate: dropout, seed: seedCounter++, name: "dropout" }), x);
     }
-    x = apply(
-      tf.layers.dense({
-        units: numClasses,
-        activation: "softmax",
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seedCounter++ }),
-        name: "predictions",
-      }),
-      x,
-    );
-  } else if (pooling === "avg") {
-    x = apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  } else if (pooling === "max") {
-    x = apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+    x = apply(predictionsLayer(numClasses, seedCounter++), x);
+  } else {
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "resnet50" });
   return { name: "resnet50", model, gradCamLayer };

@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
-import { checkModelOptions } from "./common.ts";
+import { applyLayer, checkModelOptions, globalPool } from "./common.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
 /** Filters and conv count of each VGG16 block. */
@@ -52,7 +52,7 @@ export function createVgg16(options: ModelOptions = {}): BuiltModel {
   checkModelOptions("vgg16", { inputShape, pooling }, MIN_SIZE);
   let seedCounter = seed;
   const init = () => tf.initializers.glorotUniform({ seed: seedCounter++ });
-  const apply = (layer: tf.layers.Layer, t: tf.SymbolicTensor) => layer.apply(t) as tf.SymbolicTensor;
+  const apply = applyLayer;
 
   const input = tf.input({ shape: inputShape, name: "input" });
   let x: tf.SymbolicTensor = input;
@@ -86,10 +86,8 @@ export function createVgg16(options: ModelOptions = {}): BuiltModel {
       tf.layers.dense({ units: numClasses, activation: "softmax", kernelInitializer: init(), name: "predictions" }),
       x,
     );
-  } else if (pooling === "avg") {
-    x = apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  } else if (pooling === "max") {
-    x = apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+  } else {
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "vgg16" });
   return { name: "vgg16", model, gradCamLayer: "block5_conv3" };

@@ -25,6 +25,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BuiltModel, ModelOptions } from "./types.ts";
+import { applyLayer, globalPool, predictionsLayer } from "./common.ts";
 import { Involution } from "./involution.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 
@@ -74,7 +75,7 @@ export function createVgg16Involution(options: Vgg16InvolutionOptions = {}): Bui
     throw new RangeError(`Dropout rate must be in [0, 1). Received: dropout=${dropout}`);
   }
   let seedCounter = seed;
-  const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor) => layer.apply(x) as tf.SymbolicTensor;
+  const apply = applyLayer;
   const input = tf.input({ shape: inputShape, name: "input" });
   let x: tf.SymbolicTensor = input;
   let target = "";
@@ -121,19 +122,9 @@ export function createVgg16Involution(options: Vgg16InvolutionOptions = {}): Bui
         x = apply(new SeededDropout({ rate: dropout, seed: seedCounter++, name: `${fc}_dropout` }), x);
       }
     }
-    x = apply(
-      tf.layers.dense({
-        units: numClasses,
-        activation: "softmax",
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seedCounter++ }),
-        name: "predictions",
-      }),
-      x,
-    );
-  } else if (pooling === "avg") {
-    x = apply(tf.layers.globalAveragePooling2d({ name: "avg_pool" }), x);
-  } else if (pooling === "max") {
-    x = apply(tf.layers.globalMaxPooling2d({ name: "max_pool" }), x);
+    x = apply(predictionsLayer(numClasses, seedCounter++), x);
+  } else {
+    x = globalPool(x, pooling);
   }
   const model = tf.model({ inputs: input, outputs: x, name: "vgg16_involution" });
   return { name: "vgg16_involution", model, gradCamLayer: target };
