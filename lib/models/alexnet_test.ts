@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
+import { assertTrainsWithoutLeak } from "../../tests/model_checks.ts";
 import { createAlexNet } from "./alexnet.ts";
 
 Deno.test("createAlexNet() has torchvision's 61,100,840 parameters with 1000 classes at 224", async () => {
@@ -41,16 +41,5 @@ Deno.test("createAlexNet() rejects inputs under 63x63, which valid pooling canno
 
 Deno.test("createAlexNet() trains a step on wasm at 63x63 with finite loss and no leaked tensors", async () => {
   await initBackend("wasm");
-  const { model } = createAlexNet({ inputShape: [63, 63, 3], seed: 1 });
-  model.compile({ optimizer: tf.train.sgd(1e-3), loss: "categoricalCrossentropy" });
-  const x = tf.randomUniform([2, 63, 63, 3], 0, 1, "float32", 1);
-  const y = tf.oneHot(tf.tensor1d([0, 3], "int32"), 4);
-  const first = (await model.trainOnBatch(x, y)) as number;
-  const after1 = tf.memory().numTensors;
-  const second = (await model.trainOnBatch(x, y)) as number;
-  assert(Number.isFinite(first) && Number.isFinite(second), `finite losses: ${first}, ${second}`);
-  assertEquals(tf.memory().numTensors, after1, "tensors after the second step");
-  tf.dispose([x, y]);
-  model.optimizer.dispose();
-  model.dispose();
+  await assertTrainsWithoutLeak(createAlexNet({ inputShape: [63, 63, 3], seed: 1 }), 63);
 });

@@ -1,23 +1,7 @@
-import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertThrows } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
+import { assertTrainsWithoutLeak } from "../../tests/model_checks.ts";
 import { createMobileNet, createMobileNetV2 } from "./mobilenet.ts";
-import type { BuiltModel } from "./types.ts";
-
-/** Two training steps; checks finite losses and a flat tensor count. */
-async function trainTwoSteps({ model }: BuiltModel, size: number): Promise<void> {
-  model.compile({ optimizer: tf.train.sgd(1e-3), loss: "categoricalCrossentropy" });
-  const x = tf.randomUniform([2, size, size, 3], 0, 1, "float32", 1);
-  const y = tf.oneHot(tf.tensor1d([0, 3], "int32"), 4);
-  const first = (await model.trainOnBatch(x, y)) as number;
-  const after1 = tf.memory().numTensors;
-  const second = (await model.trainOnBatch(x, y)) as number;
-  assert(Number.isFinite(first) && Number.isFinite(second), `finite losses: ${first}, ${second}`);
-  assertEquals(tf.memory().numTensors, after1, "tensors after the second step");
-  tf.dispose([x, y]);
-  model.optimizer.dispose();
-  model.dispose();
-}
 
 Deno.test("createMobileNet() matches Keras: 3,228,864 parameters bare, 4,253,864 with 1000 classes", async () => {
   await initBackend("wasm");
@@ -86,10 +70,10 @@ Deno.test("createMobileNet() and createMobileNetV2() reject a bad pooling and a 
 
 Deno.test("createMobileNet() trains a step on wasm at 64x64 with finite loss and no leaked tensors", async () => {
   await initBackend("wasm");
-  await trainTwoSteps(createMobileNet({ inputShape: [64, 64, 3], dropout: 0.2, seed: 1 }), 64);
+  await assertTrainsWithoutLeak(createMobileNet({ inputShape: [64, 64, 3], dropout: 0.2, seed: 1 }), 64);
 });
 
 Deno.test("createMobileNetV2() trains a step on wasm at 64x64 with finite loss and no leaked tensors", async () => {
   await initBackend("wasm");
-  await trainTwoSteps(createMobileNetV2({ inputShape: [64, 64, 3], seed: 1 }), 64);
+  await assertTrainsWithoutLeak(createMobileNetV2({ inputShape: [64, 64, 3], seed: 1 }), 64);
 });

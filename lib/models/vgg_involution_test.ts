@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
+import { assertTrainsWithoutLeak } from "../../tests/model_checks.ts";
 import { Involution } from "./involution.ts";
 import { createVgg16Involution } from "./vgg_involution.ts";
 
@@ -27,21 +27,5 @@ Deno.test("createVgg16Involution() builds at 224 without top, with its parameter
 
 Deno.test("createVgg16Involution() trains a step on wasm at 64x64 without leaking tensors", async () => {
   await initBackend("wasm");
-  const { model } = createVgg16Involution({ inputShape: [64, 64, 3], numClasses: 4, seed: 3 });
-  // 5,688,256 + fc1 2*2*512*4096 + 4096 + fc2 4096*4096 + 4096 + predictions 4096*4 + 4.
-  assertEquals(model.countParams(), 5_688_256 + 8_392_704 + 16_781_312 + 16_388);
-  model.compile({ optimizer: tf.train.sgd(1e-3), loss: "categoricalCrossentropy" });
-  const x = tf.randomUniform([2, 64, 64, 3], 0, 1, "float32", 1);
-  const y = tf.oneHot(tf.tensor1d([0, 3], "int32"), 4);
-  try {
-    const first = await model.trainOnBatch(x, y) as number;
-    assert(Number.isFinite(first), `finite loss: ${first}`);
-    const before = tf.memory().numTensors;
-    const second = await model.trainOnBatch(x, y) as number;
-    assert(Number.isFinite(second), `finite loss: ${second}`);
-    assertEquals(tf.memory().numTensors, before, "tensors after a second step");
-  } finally {
-    tf.dispose([x, y]);
-    model.dispose();
-  }
+  await assertTrainsWithoutLeak(createVgg16Involution({ inputShape: [64, 64, 3], numClasses: 4, seed: 3 }), 64);
 });
