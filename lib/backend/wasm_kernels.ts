@@ -230,6 +230,36 @@ export function conv2dBackpropFilter(
 }
 
 /**
+ * The filter flipped in space, with its channel axes swapped when `swap` is
+ * set: `[fh, fw, C, O]` to `[fh, fw, O, C]`. One pass over the filter's data:
+ * wasm's Reverse took 38 ms per 3x3x512x512 filter (656 ms of a 5.3 s
+ * ResNet50 step at 128x128), this takes a few.
+ *
+ * @returns A new tensor; the caller disposes it.
+ */
+function flipFilter(filter: tf.Tensor4D, swap: boolean): tf.Tensor4D {
+  const [fh, fw, c, o] = filter.shape;
+  const src = filter.dataSync() as Float32Array;
+  const out = new Float32Array(src.length);
+  const plane = c * o;
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const from = ((fh - 1 - i) * fw + (fw - 1 - j)) * plane;
+      const to = (i * fw + j) * plane;
+      if (!swap) {
+        out.set(src.subarray(from, from + plane), to);
+        continue;
+      }
+      for (let ci = 0; ci < c; ci++) {
+        const row = from + ci * o;
+        for (let oi = 0; oi < o; oi++) out[to + oi * c + ci] = src[row + oi];
+      }
+    }
+  }
+  return tf.tensor4d(out, swap ? [fh, fw, o, c] : [fh, fw, c, o]);
+}
+
+/**
  * Gradient of a conv2d with respect to its input (the transposed conv).
  *
  * A stride-1 conv of the zero-dilated dy with the filter flipped in space and
@@ -272,12 +302,7 @@ export function conv2dBackpropInput(
       ]]);
     }
     const d = zeroDilate(dy, sh, sw);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [
-      0,
-      1,
-      3,
-      2,
-    ]) as tf.Tensor4D;
+    const flipped = flipFilter(filter, true);
     const pt = (fh - 1) * dh - top, pl = (fw - 1) * dw - left;
     const pb = h + (fh - 1) * dh - d.shape[1] - pt;
     const pr = w + (fw - 1) * dw - d.shape[2] - pl;
@@ -321,12 +346,7 @@ export function depthwiseConv2dBackpropInput(
     const top = info.padInfo.top, left = info.padInfo.left;
 
     const d = zeroDilate(dy, sh, sw);
-    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [
-      fh,
-      fw,
-      c * m,
-      1,
-    ]) as tf.Tensor4D;
+    const flipped = tf.reshape(flipFilter(filter, false), [fh, fw, c * m, 1]) as tf.Tensor4D;
     const pt = (fh - 1) * dh - top, pl = (fw - 1) * dw - left;
     const pb = h + (fh - 1) * dh - d.shape[1] - pt;
     const pr = w + (fw - 1) * dw - d.shape[2] - pl;
