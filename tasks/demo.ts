@@ -84,7 +84,7 @@ await runMain(async () => {
     `[demo] training cnn (${model.countParams()} parameters) for ${epochs} epochs on ${currentBackend()?.name}...`,
   );
   const t0 = performance.now();
-  const history = await fitClassifier(model, x, y, {
+  const { history } = await fitClassifier(model, x, y, {
     epochs,
     batchSize,
     seed,

@@ -21,7 +21,7 @@ Deno.test("training streams image files through the cache: each decoded once, me
     const source = fileBatches(labelled, 4, { cache });
     const { model } = createModel("cnn", { inputShape: [32, 32, 3], seed: 1 });
     const counts: number[] = [];
-    const history = await fitClassifierOn(model, source, {
+    const { history } = await fitClassifierOn(model, source, {
       epochs: 2,
       batchSize: 4,
       progress: false,

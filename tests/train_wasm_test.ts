@@ -37,7 +37,6 @@ Deno.test("training on wasm leaks no tensors: the count is flat across epochs", 
   });
   // Epoch 1 creates Adam's slot variables; after that the count must not move.
   assertEquals(counts[2], counts[1], `tensors after each epoch: ${counts}`);
-  model.optimizer.dispose();
   model.dispose();
   tf.dispose([x, y]);
 });
@@ -49,7 +48,7 @@ Deno.test("fitClassifier() gives the same history for the same seed", async () =
     const { model } = createModel("cnn", { inputShape: [32, 32, 3], seed: 3, dropout: 0 });
     const h = await fitClassifier(model, x, y, { epochs: 2, batchSize: 8, progress: false, seed: 11 });
     model.dispose();
-    return h.map((e) => e.loss);
+    return h.history.map((e) => e.loss);
   };
   assertEquals(await run(), await run());
   tf.dispose([x, y]);
