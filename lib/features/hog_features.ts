@@ -54,13 +54,15 @@ const EPS = 1e-5;
  * Defaults (16 px cells, 2x2 blocks, 9 bins, L2-Hys) give
  * 5·5·2·2·9 = 900 values at 96x96 and 3·3·2·2·9 = 324 at 64x64.
  *
- * Differences from scikit-image: arithmetic is in float64 throughout
- * (scikit-image keeps float32 gradients for float32 input and sums each
- * cell in a C float), so values agree to about 1e-6 relative, not bit for
- * bit; the orientation bin edges are compared in float64 (scikit-image's
- * fused-type boundaries match this for float64 input). Differences from Dalal
- * & Triggs: as in scikit-image, no Gaussian block window and no trilinear vote
- * interpolation.
+ * Differences from scikit-image: arithmetic is in float64 throughout, where
+ * scikit-image takes float32 gradients of a float32 image, sums each cell in
+ * a C `float` and returns float32 for float32 input; and the magnitude is
+ * `Math.sqrt(gx² + gy²)` rather than `np.hypot` (at most an ulp apart). Values
+ * thus agree to about 1e-6 relative, not bit for bit. Bin edges, binning,
+ * cell layout, block order and ε are the same. Differences from Dalal &
+ * Triggs, shared with scikit-image: no Gaussian block window, no trilinear
+ * vote interpolation, and (here) 2x2 blocks of 16 px cells by default rather
+ * than 8 px cells, to suit 64-96 px inputs.
  *
  * Reference: N. Dalal, B. Triggs, "Histograms of Oriented Gradients for Human
  * Detection", CVPR 2005, pp. 886-893.

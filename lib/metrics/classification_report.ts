@@ -100,7 +100,12 @@ export function classificationReport(
 
   // Micro: every prediction falls in `labels`, so micro precision = micro recall = accuracy.
   const accuracy = pairwiseSum(truePositives) / total;
-  const microAvg = { precision: accuracy, recall: accuracy, f1: f1FromPrecisionRecall(accuracy, accuracy), support: total };
+  const microAvg = {
+    precision: accuracy,
+    recall: accuracy,
+    f1: f1FromPrecisionRecall(accuracy, accuracy),
+    support: total,
+  };
   const macroAvg = {
     precision: pairwiseMean(precision),
     recall: pairwiseMean(recall),

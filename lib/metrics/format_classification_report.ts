@@ -48,15 +48,15 @@ export function formatClassificationReport(report: ClassificationReport, digits 
   const row = (name: string, s: ClassScores) =>
     `${right(name, width)} ${cell(s.precision)}${cell(s.recall)}${cell(s.f1)} ${right(String(s.support), 9)}\n`;
 
-  let text = `${" ".repeat(width)} ${["precision", "recall", "f1-score", "support"].map((h) => ` ${right(h, 9)}`).join("")}`;
-  text += "\n\n";
+  const header = ["precision", "recall", "f1-score", "support"].map((h) => ` ${right(h, 9)}`).join("");
+  let text = `${" ".repeat(width)} ${header}\n\n`;
   for (const label of report.labels) text += row(label, report.perClass[label]);
   text += "\n";
   if (report.microIsAccuracy) {
-    const blank = ` ${" ".repeat(9)}`;
-    text += `${right("accuracy", width)} ${blank}${blank}${cell(report.microAvg.f1)} ${
-      right(String(report.microAvg.support), 9)
-    }\n`;
+    // Python formats "" into the precision and recall columns: blank cells.
+    const blank = " ".repeat(10);
+    const support = right(String(report.microAvg.support), 9);
+    text += `${right("accuracy", width)} ${blank}${blank}${cell(report.microAvg.f1)} ${support}\n`;
   } else {
     text += row("micro avg", report.microAvg);
   }

@@ -55,7 +55,14 @@ export function mostConfusedPairs(
     const rowSum = row.reduce((s, v) => s + v, 0);
     row.forEach((count, j) => {
       if (i !== j && count > 0) {
-        pairs.push({ trueLabel: labels[i], predLabel: labels[j], trueIndex: i, predIndex: j, count, rate: count / rowSum });
+        pairs.push({
+          trueLabel: labels[i],
+          predLabel: labels[j],
+          trueIndex: i,
+          predIndex: j,
+          count,
+          rate: count / rowSum,
+        });
       }
     });
   });

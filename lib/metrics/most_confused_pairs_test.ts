@@ -17,7 +17,14 @@ Deno.test("mostConfusedPairs() lists off-diagonal cells by count with the row ra
     ["herniation", "stenosis", 3],
     ["herniation", "normal", 1],
   ]);
-  assertEquals(pairs[0], { trueLabel: "stenosis", predLabel: "normal", trueIndex: 2, predIndex: 0, count: 4, rate: 4 / 6 });
+  assertEquals(pairs[0], {
+    trueLabel: "stenosis",
+    predLabel: "normal",
+    trueIndex: 2,
+    predIndex: 0,
+    count: 4,
+    rate: 4 / 6,
+  });
   assertEquals(pairs[1].rate, 3 / 13);
 });
 
