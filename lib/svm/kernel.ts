@@ -98,33 +98,28 @@ export function kernelValue(x: Float64Array, y: Float64Array, params: KernelPara
 }
 
 /**
- * The training-time kernel over a fixed set of rows (libsvm's `Kernel`
- * class): RBF uses precomputed squared norms, `exp(-g(|a|² + |b|² - 2a·b))`.
+ * The training-time kernel as a function of a precomputed dot product
+ * (libsvm's `Kernel::kernel_*`): RBF goes through the squared norms,
+ * `exp(-g(|a|² + |b|² - 2a·b))`, not through the difference as at prediction.
  *
- * @param rows The training rows, indexed by the returned function.
  * @param params Kernel parameters.
- * @returns `k(i, j)` for row indices i and j; symmetric to the last bit.
+ * @returns `k(a·b, |a|², |b|²)`.
  * @example
  * ```ts
- * const k = trainingKernel([Float64Array.of(1, 0), Float64Array.of(0, 1)], {
- *   kernel: "linear", gamma: 1, degree: 3, coef0: 0,
- * });
- * k(0, 1); // 0
+ * const k = kernelFromDot({ kernel: "rbf", gamma: 0.5, degree: 3, coef0: 0 });
+ * k(0, 1, 1); // Math.exp(-1): orthogonal unit vectors
  * ```
  */
-export function trainingKernel(rows: readonly Float64Array[], params: KernelParams): (i: number, j: number) => number {
+export function kernelFromDot(params: KernelParams): (dotAB: number, sqA: number, sqB: number) => number {
   const { gamma, degree, coef0 } = params;
   switch (params.kernel) {
     case "linear":
-      return (i, j) => dot(rows[i], rows[j]);
+      return (d) => d;
     case "poly":
-      return (i, j) => powi(gamma * dot(rows[i], rows[j]) + coef0, degree);
-    case "rbf": {
-      const sq = new Float64Array(rows.length);
-      for (let i = 0; i < rows.length; i++) sq[i] = dot(rows[i], rows[i]);
-      return (i, j) => Math.exp(-gamma * (sq[i] + sq[j] - 2 * dot(rows[i], rows[j])));
-    }
+      return (d) => powi(gamma * d + coef0, degree);
+    case "rbf":
+      return (d, a, b) => Math.exp(-gamma * (a + b - 2 * d));
     case "sigmoid":
-      return (i, j) => Math.tanh(gamma * dot(rows[i], rows[j]) + coef0);
+      return (d) => Math.tanh(gamma * d + coef0);
   }
 }

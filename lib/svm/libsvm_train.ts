@@ -8,6 +8,7 @@
  * @module
  */
 
+import { GramCache } from "./gram_cache.ts";
 import type { KernelParams } from "./kernel.ts";
 import { libsvmPredictValues } from "./libsvm_predict.ts";
 import { Mt19937 } from "./mt19937.ts";
@@ -79,11 +80,23 @@ export interface LibsvmModel {
  * ```
  */
 export function libsvmTrain(problem: LibsvmProblem, param: LibsvmParams, rng: Mt19937 = new Mt19937()): LibsvmModel {
+  const gram = new GramCache(problem.x, param.cacheBytes);
+  return train(gram, problem.x.map((_, i) => i), problem.y, param, rng);
+}
+
+/** `svm_train` on the rows `rows` (indices into `gram`) with labels `y`. */
+function train(
+  gram: GramCache,
+  rows: readonly number[],
+  y: readonly number[],
+  param: LibsvmParams,
+  rng: Mt19937,
+): LibsvmModel {
   if (param.randomSeed >= 0) rng.seed(param.randomSeed);
-  const l = problem.x.length;
-  const { label, start, count, perm } = groupClasses(problem.y);
+  const l = rows.length;
+  const { label, start, count, perm } = groupClasses(y);
   const nrClass = label.length;
-  const x = perm.map((i) => problem.x[i]);
+  const x = perm.map((i) => rows[i]);
 
   const weightedC = label.map(() => param.C);
   for (const [wl, w] of param.weights) {
@@ -103,11 +116,11 @@ export function libsvmTrain(problem: LibsvmProblem, param: LibsvmParams, rng: Mt
       const subX = [...x.slice(si, si + ci), ...x.slice(sj, sj + cj)];
       const subY = [...new Array<number>(ci).fill(1), ...new Array<number>(cj).fill(-1)];
       if (param.probability) {
-        const { A, B } = binarySvcProbability(subX, subY, param, weightedC[i], weightedC[j], rng);
+        const { A, B } = binarySvcProbability(gram, subX, subY, param, weightedC[i], weightedC[j], rng);
         probA.push(A);
         probB.push(B);
       }
-      const sol = solveCSvc({ x: subX, y: subY, Cp: weightedC[i], Cn: weightedC[j] }, param, param);
+      const sol = solveCSvc({ gram, indices: subX, y: subY, Cp: weightedC[i], Cn: weightedC[j] }, param, param);
       timedOut ||= sol.timedOut;
       f.push({ alpha: sol.alpha, rho: sol.rho });
       for (let k = 0; k < ci; k++) if (Math.abs(sol.alpha[k]) > 0) nonzero[si + k] = 1;
@@ -124,7 +137,7 @@ export function libsvmTrain(problem: LibsvmProblem, param: LibsvmParams, rng: Mt
   const svIndices: number[] = [];
   for (let i = 0; i < l; i++) {
     if (nonzero[i]) {
-      SV.push(x[i]);
+      SV.push(gram.rows[x[i]]);
       svIndices.push(perm[i]);
     }
   }
@@ -201,7 +214,8 @@ function groupClasses(y: readonly number[]): { label: number[]; start: number[];
  * cross-validation, then Platt's sigmoid on them.
  */
 function binarySvcProbability(
-  x: readonly Float64Array[],
+  gram: GramCache,
+  x: readonly number[],
   y: readonly number[],
   param: LibsvmParams,
   Cp: number,
@@ -221,7 +235,7 @@ function binarySvcProbability(
   for (let i = 0; i < nrFold; i++) {
     const begin = Math.trunc((i * l) / nrFold);
     const end = Math.trunc(((i + 1) * l) / nrFold);
-    const subX: Float64Array[] = [];
+    const subX: number[] = [];
     const subY: number[] = [];
     for (let j = 0; j < l; j++) {
       if (j >= begin && j < end) continue;
@@ -246,9 +260,9 @@ function binarySvcProbability(
         C: 1.0,
         weights: new Map([[1, Cp], [-1, Cn]]),
       };
-      const submodel = libsvmTrain({ x: subX, y: subY }, subParam, rng);
+      const submodel = train(gram, subX, subY, subParam, rng);
       for (let j = begin; j < end; j++) {
-        const dec = libsvmPredictValues(submodel, x[perm[j]]).decValues[0];
+        const dec = libsvmPredictValues(submodel, gram.rows[x[perm[j]]]).decValues[0];
         // Ensure +1 -1 order (sorted labels put -1 first).
         decValues[perm[j]] = dec * submodel.labels[0];
       }

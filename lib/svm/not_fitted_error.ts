@@ -19,9 +19,10 @@
 export class NotFittedError extends Error {
   /**
    * @param what What was asked for, e.g. "predict()".
+   * @param estimator The estimator's class name (default "SvmClassifier").
    */
-  constructor(what: string) {
-    super(`This SvmClassifier is not fitted yet: call fit() before ${what}`);
+  constructor(what: string, estimator = "SvmClassifier") {
+    super(`This ${estimator} is not fitted yet: call fit() before ${what}`);
     this.name = "NotFittedError";
   }
 }

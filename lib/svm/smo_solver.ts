@@ -9,7 +9,8 @@
  * @module
  */
 
-import { type KernelParams, trainingKernel } from "./kernel.ts";
+import type { GramCache } from "./gram_cache.ts";
+import { kernelFromDot, type KernelParams } from "./kernel.ts";
 
 const TAU = 1e-12;
 const LOWER_BOUND = 0;
@@ -18,8 +19,10 @@ const FREE = 2;
 
 /** What {@link solveCSvc} needs: one binary sub-problem. */
 export interface CSvcProblem {
-  /** Training rows. */
-  x: readonly Float64Array[];
+  /** Dot products of the whole training set. */
+  gram: GramCache;
+  /** The sub-problem's samples, as row indices into `gram`. */
+  indices: readonly number[];
   /** Labels: positive for the +1 class, otherwise -1. */
   y: readonly number[];
   /** Upper bound for +1 samples (the class's weighted C). */
@@ -63,19 +66,25 @@ export interface CSvcSolution {
  */
 class SvcQ {
   readonly qd: Float64Array;
-  readonly #k: (i: number, j: number) => number;
+  readonly #gram: GramCache;
+  readonly #idx: readonly number[];
+  readonly #k: (dotAB: number, sqA: number, sqB: number) => number;
   readonly #y: Int8Array;
-  readonly #l: number;
   readonly #cache = new Map<number, Float32Array>();
   readonly #maxColumns: number;
 
-  constructor(x: readonly Float64Array[], y: Int8Array, kernel: KernelParams, cacheBytes: number) {
-    this.#k = trainingKernel(x, kernel);
+  constructor(gram: GramCache, indices: readonly number[], y: Int8Array, kernel: KernelParams, cacheBytes: number) {
+    this.#gram = gram;
+    this.#idx = indices;
+    this.#k = kernelFromDot(kernel);
     this.#y = y;
-    this.#l = x.length;
-    this.#maxColumns = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, this.#l))));
-    this.qd = new Float64Array(this.#l);
-    for (let i = 0; i < this.#l; i++) this.qd[i] = this.#k(i, i);
+    const l = indices.length;
+    this.#maxColumns = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(1, l))));
+    this.qd = new Float64Array(l);
+    for (let i = 0; i < l; i++) {
+      const s = gram.sq[indices[i]];
+      this.qd[i] = this.#k(s, s, s);
+    }
   }
 
   /** Column `orig` (an original index), all l entries. */
@@ -87,10 +96,17 @@ class SvcQ {
       cache.set(orig, col);
       return col;
     }
-    const l = this.#l, y = this.#y, k = this.#k;
+    const idx = this.#idx, y = this.#y, k = this.#k, sq = this.#gram.sq;
+    const l = idx.length;
+    const a = idx[orig];
+    const dots = this.#gram.row(a);
+    const sqA = sq[a];
     col = new Float32Array(l);
     const yi = y[orig];
-    for (let j = 0; j < l; j++) col[j] = yi * y[j] * k(orig, j);
+    for (let j = 0; j < l; j++) {
+      const b = idx[j];
+      col[j] = yi * y[j] * k(dots[b], sqA, sq[b]);
+    }
     if (cache.size >= this.#maxColumns) cache.delete(cache.keys().next().value as number);
     cache.set(orig, col);
     return col;
@@ -107,8 +123,9 @@ class SvcQ {
  * @returns Signed dual coefficients (y_i α_i), rho and diagnostics.
  * @example
  * ```ts
+ * const gram = new GramCache([Float64Array.of(0), Float64Array.of(1)], 1 << 20);
  * const sol = solveCSvc(
- *   { x: [Float64Array.of(0), Float64Array.of(1)], y: [1, -1], Cp: 1, Cn: 1 },
+ *   { gram, indices: [0, 1], y: [1, -1], Cp: 1, Cn: 1 },
  *   { kernel: "linear", gamma: 1, degree: 3, coef0: 0 },
  *   { eps: 1e-3, shrinking: true, maxIter: -1, cacheBytes: 1 << 20 },
  * );
@@ -116,7 +133,7 @@ class SvcQ {
  * ```
  */
 export function solveCSvc(problem: CSvcProblem, kernel: KernelParams, options: SolverOptions): CSvcSolution {
-  const l = problem.x.length;
+  const l = problem.indices.length;
   const y = new Int8Array(l);
   const C = new Float64Array(l);
   const p = new Float64Array(l);
@@ -130,7 +147,7 @@ export function solveCSvc(problem: CSvcProblem, kernel: KernelParams, options: S
       C[i] = problem.Cn;
     }
   }
-  const Q = new SvcQ(problem.x, Int8Array.from(y), kernel, options.cacheBytes);
+  const Q = new SvcQ(problem.gram, problem.indices, Int8Array.from(y), kernel, options.cacheBytes);
   const solver = new Solver(l, Q, p, y, C, options);
   const result = solver.solve();
   for (let i = 0; i < l; i++) result.alpha[i] *= y[i];
@@ -242,7 +259,7 @@ class Solver {
         const Qi = this.getQ(i);
         const alphaI = alpha[i];
         for (let j = 0; j < l; j++) G[j] += alphaI * Qi[activeSet[j]];
-        if (alphaStatus[i] === UPPER_BOUND) for (let j = 0; j < l; j++) Gbar[j] += C[i] * Qi[activeSet[j]];
+        if (alphaStatus[i] === UPPER_BOUND) { for (let j = 0; j < l; j++) Gbar[j] += C[i] * Qi[activeSet[j]]; }
       }
     }
 
@@ -349,12 +366,12 @@ class Solver {
       this.updateAlphaStatus(j);
       if (ui !== (alphaStatus[i] === UPPER_BOUND)) {
         Qi = this.getQ(i);
-        if (ui) for (let k = 0; k < l; k++) Gbar[k] -= Ci * Qi[activeSet[k]];
+        if (ui) { for (let k = 0; k < l; k++) Gbar[k] -= Ci * Qi[activeSet[k]]; }
         else for (let k = 0; k < l; k++) Gbar[k] += Ci * Qi[activeSet[k]];
       }
       if (uj !== (alphaStatus[j] === UPPER_BOUND)) {
         Qj = this.getQ(j);
-        if (uj) for (let k = 0; k < l; k++) Gbar[k] -= Cj * Qj[activeSet[k]];
+        if (uj) { for (let k = 0; k < l; k++) Gbar[k] -= Cj * Qj[activeSet[k]]; }
         else for (let k = 0; k < l; k++) Gbar[k] += Cj * Qj[activeSet[k]];
       }
     }
