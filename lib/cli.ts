@@ -26,20 +26,31 @@ export type TaskOptions = Record<string, { type: "string" | "boolean"; short?: s
 /** Parsed option values. */
 export type TaskValues = Record<string, string | boolean | undefined>;
 
+let positionals: string[] = [];
+
+/** Arguments that are not options, for tasks started with `positionals: true` (e.g. predict's image paths). */
+export function taskPositionals(): string[] {
+  return [...positionals];
+}
+
 export async function startTask(
   usage: string,
   options: TaskOptions,
   args: string[] = Deno.args,
-  { backend: needsBackend = true }: { backend?: boolean } = {},
+  { backend: needsBackend = true, positionals: allowPositionals = false }: {
+    backend?: boolean;
+    positionals?: boolean;
+  } = {},
 ): Promise<TaskValues> {
-  let parsed: { values: TaskValues };
+  let parsed: { values: TaskValues; positionals: string[] };
   try {
     parsed = parseArgs({
       args,
       options: { ...COMMON, ...options },
       strict: true,
-      allowPositionals: false,
-    }) as { values: TaskValues };
+      allowPositionals,
+    }) as { values: TaskValues; positionals: string[] };
+    positionals = parsed.positionals ?? [];
   } catch (e) {
     console.error(`Error: ${(e as Error).message}\n\n${usage}`);
     Deno.exit(2);
