@@ -48,10 +48,11 @@ function plainTitle(figure: PlotlyFigure): string {
  * @returns The displayable bundle.
  * @example
  * ```ts
+ * import { rocCurves } from "./roc_curves.ts";
  * // In a notebook cell:
- * const chart = rocCurves(curves);
+ * const chart = rocCurves([{ label: "stenosis", fpr: [0, 0.2, 1], tpr: [0, 0.9, 1], auc: 0.87 }]);
  * await Deno.jupyter.display(displayFigure(chart));
- * displayFigure(trainingCurves(history)); // last expression: shown too
+ * displayFigure(chart.plotly); // as the last expression: shown too
  * ```
  */
 export function displayFigure(figure: PlotlyFigure | Chart): Displayable {

@@ -24,6 +24,10 @@ function base64(bytes: Uint8Array): string {
  * @throws {TypeError} When the bytes are not a PNG.
  * @example
  * ```ts
+ * import { lineChart } from "./line_chart.ts";
+ * import { svgToPng } from "./svg_to_png.ts";
+ * // In a notebook cell:
+ * const chart = lineChart([{ name: "a", x: [0, 1], y: [0, 1] }]);
  * await Deno.jupyter.display(displayPng(await svgToPng(chart.svg)));
  * ```
  */

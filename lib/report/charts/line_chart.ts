@@ -79,7 +79,7 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
       xaxis: plotlyAxis(options.xTitle),
       yaxis: plotlyAxis(options.yTitle, {
         ...(options.logY ? { type: "log" as const } : {}),
-        ...(options.includeZero ? { rangemode: "tozero" as const } : {}),
+        ...(options.includeZero && !options.logY ? { rangemode: "tozero" as const } : {}),
       }),
     }),
   };

@@ -34,7 +34,10 @@ export function scriptJson(value: unknown): string {
  * @throws {RangeError} When `id` is not a plain identifier.
  * @example
  * ```ts
- * const html = (await plotlyScriptTag()) + plotlyHtmlDiv(rocCurves(curves).plotly, "roc");
+ * import { plotlyScriptTag } from "./plotly_script_tag.ts";
+ * import { rocCurves } from "./roc_curves.ts";
+ * const chart = rocCurves([{ label: "stenosis", fpr: [0, 0.2, 1], tpr: [0, 0.9, 1], auc: 0.87 }]);
+ * const html = (await plotlyScriptTag()) + plotlyHtmlDiv(chart.plotly, "roc");
  * ```
  */
 export function plotlyHtmlDiv(

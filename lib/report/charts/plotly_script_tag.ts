@@ -44,6 +44,9 @@ async function load(): Promise<string> {
  * @throws {Error} When the package is not installed locally.
  * @example
  * ```ts
+ * import { lineChart } from "./line_chart.ts";
+ * import { plotlyHtmlDiv } from "./plotly_html_div.ts";
+ * const chart = lineChart([{ name: "a", x: [0, 1], y: [0, 1] }]);
  * const page = `<!doctype html><html><head>${await plotlyScriptTag()}</head><body>${
  *   plotlyHtmlDiv(chart.plotly, "c1")
  * }</body></html>`;

@@ -52,15 +52,20 @@ export function rocCurves(curves: readonly RocCurve[], options: RocCurvesOptions
   }
   const title = options.title ?? "ROC curves (one-vs-rest)";
   const width = sizeOption(options.width, 560, "width"), height = sizeOption(options.height, 560, "height");
-  const clamp = (v: number) => Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : NaN;
-  const pts = curves.map((c) => c.fpr.map((f, i) => [clamp(f), clamp(c.tpr[i])] as [number, number]));
+  // Points with a non-finite rate are dropped; the rest are clamped to [0, 1].
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  const pts = curves.map((c) =>
+    c.fpr.map((f, i) => [f, c.tpr[i]] as [number, number])
+      .filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]))
+      .map((p) => [clamp(p[0]), clamp(p[1])] as [number, number])
+  );
 
   const data: PlotlyScatterTrace[] = curves.map((c, i) => ({
     type: "scatter",
     mode: "lines",
     name: escapePlotly(curveName(c)),
-    x: pts[i].map((p) => p[0]).map((v) => Number.isFinite(v) ? v : 0),
-    y: pts[i].map((p) => Number.isFinite(p[1]) ? p[1] : null),
+    x: pts[i].map((p) => p[0]),
+    y: pts[i].map((p) => p[1]),
     line: { color: colorAt(i), width: 2 },
     hovertemplate: "FPR %{x:.3f}<br>TPR %{y:.3f}",
   }));

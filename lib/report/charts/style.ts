@@ -75,7 +75,7 @@ export function plotlyAxis(title?: string, extra: PlotlyAxis = {}): PlotlyAxis {
     showline: true,
     linecolor: "#444",
     ticks: "outside",
-    gridcolor: "#e5e5e5",
+    ...(extra.showgrid === false ? {} : { gridcolor: "#e5e5e5" }),
     zeroline: false,
     automargin: true,
     ...extra,

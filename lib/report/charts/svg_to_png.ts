@@ -24,6 +24,7 @@ export interface SvgToPngOptions {
  * @returns PNG bytes, RGBA, `width x height` of the SVG at 72 DPI.
  * @example
  * ```ts
+ * import { lineChart } from "./line_chart.ts";
  * const png = await svgToPng(lineChart([{ name: "a", x: [0, 1], y: [0, 1] }]).svg);
  * await Deno.writeFile("line.png", png);
  * ```

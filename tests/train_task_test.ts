@@ -1,0 +1,123 @@
+/**
+ * `deno task train` as users run it, in child processes: faults included.
+ */
+import { assert, assertEquals } from "./assert.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const TRAIN = [
+  "--model",
+  "cnn",
+  "--size",
+  "32",
+  "--per-class",
+  "24",
+  "--epochs",
+  "5",
+  "--patience",
+  "0",
+  "--seed",
+  "7",
+];
+
+function trainCommand(args: string[]): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      new URL("deno.json", ROOT).pathname,
+      new URL("tasks/train.ts", ROOT).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: { LUMBAR_BACKEND: "wasm" },
+  });
+}
+
+async function train(args: string[]) {
+  const out = await trainCommand(args).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function checkpointEpoch(dir: string): Promise<number> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${dir}/checkpoint/checkpoint.json`)).state.epoch;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts a run and signals it once its checkpoint reaches `epoch`. */
+async function startAndSignal(dir: string, epoch: number, signal: Deno.Signal) {
+  const child = trainCommand([...TRAIN, "--out", dir]).spawn();
+  const deadline = Date.now() + 240_000;
+  while ((await checkpointEpoch(dir)) < epoch && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  child.kill(signal);
+  const out = await child.output();
+  return { code: out.code, signal: out.signal, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+async function finalMetrics(dir: string) {
+  const m = JSON.parse(await Deno.readTextFile(`${dir}/metrics.json`));
+  const h = JSON.parse(await Deno.readTextFile(`${dir}/history.json`));
+  return { probs: m.predictions.probs as number[][], losses: h.map((e: { loss: number }) => e.loss) as number[] };
+}
+
+function assertClose(a: number[], b: number[], tol: number, what: string) {
+  assertEquals(a.length, b.length, `${what}: lengths`);
+  const worst = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+  assert(worst <= tol, `${what}: largest difference ${worst} exceeds ${tol}`);
+}
+
+Deno.test("train: kill -9 mid-run, then --resume, ends with the uninterrupted run's metrics", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const whole = await train([...TRAIN, "--out", `${root}/whole`]);
+    assertEquals(whole.code, 0, whole.stderr);
+    assert(whole.stdout.includes("95% CI"), whole.stdout);
+
+    const killed = await startAndSignal(`${root}/killed`, 2, "SIGKILL");
+    assertEquals(killed.signal, "SIGKILL");
+    const status = JSON.parse(await Deno.readTextFile(`${root}/killed/status.json`));
+    assertEquals(status.state, "running", "the killed run never finished");
+
+    const resumed = await train([...TRAIN, "--out", `${root}/killed`, "--resume"]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    assert(/resumed after epoch [2-4]/.test(resumed.stderr), resumed.stderr);
+    const a = await finalMetrics(`${root}/whole`), b = await finalMetrics(`${root}/killed`);
+    // The stated tolerance: 1e-6. In practice the runs are bit-identical (same seed, same kernels).
+    assertClose(b.losses, a.losses, 1e-6, "epoch losses");
+    assertClose(b.probs.flat(), a.probs.flat(), 1e-6, "test probabilities");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("train: Ctrl-C saves, exits 130 and says how to resume", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const r = await startAndSignal(`${root}/run`, 1, "SIGINT");
+    assertEquals(r.code, 130, r.stderr);
+    assert(r.stderr.includes("--resume"), r.stderr);
+    const status = JSON.parse(await Deno.readTextFile(`${root}/run/status.json`));
+    assertEquals(status.state, "interrupted");
+    assert(status.epoch >= 1, `status after epoch ${status.epoch}`);
+    const resumed = await train([...TRAIN, "--out", `${root}/run`, "--resume"]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    const history = JSON.parse(await Deno.readTextFile(`${root}/run/history.json`));
+    assertEquals(history.map((e: { epoch: number }) => e.epoch), [1, 2, 3, 4, 5]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("train: a missing --model and an unknown profile are clear errors", async () => {
+  const none = await train(["--epochs", "1"]);
+  assertEquals(none.code, 2);
+  assert(none.stderr.includes("--model is required") && none.stderr.includes("resnet50"), none.stderr);
+  const bad = await train(["--model", "cnn", "--profile", "fast"]);
+  assertEquals(bad.code, 2);
+  assert(bad.stderr.includes('Unknown profile "fast"') && bad.stderr.includes("quick, paper"), bad.stderr);
+});
