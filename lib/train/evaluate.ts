@@ -40,8 +40,12 @@ export interface Evaluation {
   classes: string[];
   accuracy: number;
   macroF1: number;
-  /** Percentile bootstrap intervals over the images of the split. */
-  ci: { accuracy: BootstrapCi; macroF1: BootstrapCi };
+  /**
+   * Percentile bootstrap intervals over the images of the split: accuracy and
+   * the macro averages of precision, recall, F1 and one-vs-rest AUC (AUC over
+   * the classes defined in each resample; resamples where none is are skipped).
+   */
+  ci: { accuracy: BootstrapCi; precision: BootstrapCi; recall: BootstrapCi; macroF1: BootstrapCi; auc?: BootstrapCi };
   report: ClassificationReport;
   roc: RocAucResult;
   confusionMatrix: number[][];
@@ -91,6 +95,17 @@ export function evaluateProbabilities(
   const losses = yTrue.map((t, i) => -Math.log(Math.min(1, Math.max(1e-7, probs[i][t]))));
   const matrix = confusionMatrix(yTrue, yPred, k);
   const f1 = (t: readonly number[], p: readonly number[]) => macroF1(t, p, k);
+  // Resample image indices, so every interval, AUC's included, comes from the same resamples.
+  const all = yTrue.map((_, i) => i);
+  const byIndex = (metric: (idx: readonly number[]) => number) =>
+    bootstrapCi(all, all, (idx) => metric(idx), { seed, iterations });
+  const macroOf = (idx: readonly number[], key: "precision" | "recall") =>
+    classificationReport(idx.map((i) => yTrue[i]), idx.map((i) => yPred[i]), classes, { warn: false }).macroAvg[key];
+  const roc = rocAuc(yTrue, probs, classes);
+  let aucCi: BootstrapCi | undefined;
+  if (roc.macro != null) {
+    aucCi = byIndex((idx) => rocAuc(idx.map((i) => yTrue[i]), idx.map((i) => probs[i]), classes).macro ?? NaN);
+  }
   const order = losses.map((l, i) => [l, i]).sort((a, b) => b[0] - a[0]).slice(0, topLosses);
   return {
     n: yTrue.length,
@@ -99,10 +114,13 @@ export function evaluateProbabilities(
     macroF1: f1(yTrue, yPred),
     ci: {
       accuracy: bootstrapCi(yTrue, yPred, accuracy, { seed, iterations }),
+      precision: byIndex((idx) => macroOf(idx, "precision")),
+      recall: byIndex((idx) => macroOf(idx, "recall")),
       macroF1: bootstrapCi(yTrue, yPred, f1, { seed, iterations }),
+      auc: aucCi,
     },
     report: classificationReport(yTrue, yPred, classes, { warn: false }),
-    roc: rocAuc(yTrue, probs, classes),
+    roc,
     confusionMatrix: matrix,
     mostConfused: mostConfusedPairs(matrix, classes),
     topLosses: order.map(([loss, i]) => ({

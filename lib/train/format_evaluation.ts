@@ -18,7 +18,11 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
  */
 export function formatEvaluation(e: Evaluation, title: string): string {
   const ci = (c: { low: number; high: number }) => `[${pct(c.low)}, ${pct(c.high)}]`;
-  const auc = e.roc.macro == null ? "undefined" : e.roc.macro.toFixed(3);
+  const auc = e.roc.macro == null
+    ? "undefined"
+    : `${e.roc.macro.toFixed(3)}${
+      e.ci.auc ? ` (95% CI [${e.ci.auc.low.toFixed(3)}, ${e.ci.auc.high.toFixed(3)}])` : ""
+    }`;
   const lines = [
     `${title}: ${e.n} images`,
     `  accuracy ${pct(e.accuracy)} (95% CI ${ci(e.ci.accuracy)}), macro-F1 ${pct(e.macroF1)} (95% CI ${

@@ -1,0 +1,36 @@
+/**
+ * `deno task evaluate`: evaluates a trained run again, on its own test split
+ * or on another data set (an external test).
+ */
+import { runMain, startTask, UsageError } from "../lib/cli.ts";
+import { evaluateRun } from "../lib/train/evaluate_run.ts";
+import { formatEvaluation } from "../lib/train/format_evaluation.ts";
+
+const USAGE = `Usage: deno task evaluate --run DIR [--data OTHER] [--out DIR]
+
+  --run DIR       a run folder written by deno task train
+  --data OTHER    evaluate on another data set (class folders, manifest.csv or DICOM); classes are matched
+                  by name and images of classes the model does not know are left out
+  --out DIR       where to write (default: the run folder itself, or <run>-external with --data)
+  --backend NAME  tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
+
+const args = await startTask(
+  USAGE,
+  { run: { type: "string" }, data: { type: "string" }, out: { type: "string" } },
+  Deno.args,
+  {
+    backend: true,
+  },
+);
+
+await runMain(async () => {
+  if (args.run == null) throw new UsageError("--run is required");
+  const dir = String(args.run);
+  const result = await evaluateRun(dir, {
+    data: args.data ? { kind: "folder", path: String(args.data) } : undefined,
+    out: args.out as string | undefined,
+  });
+  const title = args.data ? `${dir} on ${args.data}` : `${dir}, test split`;
+  console.log(formatEvaluation(result.evaluation, title));
+  console.log(`\nWrote ${result.out}/: metrics.json, metrics.csv, confusion_matrix, roc, top_losses`);
+});
