@@ -48,7 +48,9 @@ export function camWeights(
   const n = height * width;
   if (activations.length !== n * k || gradients.length !== n * k) {
     throw new RangeError(
-      `Expected ${n * k} activations and gradients for shape ${height}x${width}x${k}. Received: ${activations.length} and ${gradients.length}`,
+      `Expected ${
+        n * k
+      } activations and gradients for shape ${height}x${width}x${k}. Received: ${activations.length} and ${gradients.length}`,
     );
   }
   const w = new Float64Array(k);

@@ -10,7 +10,17 @@ import { ExplainError } from "./explain_error.ts";
 import { findLayerOutput } from "./find_layer_output.ts";
 import type { CamMethod, ExplainableModel, GradCamOptions, GradCamResult } from "./types.ts";
 
-/** Splits a {@link ExplainableModel} into the model and its default Grad-CAM layer. */
+/**
+ * Splits a {@link ExplainableModel} into the model and its default Grad-CAM layer.
+ *
+ * @param m A model or a BuiltModel.
+ * @returns The model and, for a BuiltModel, its Grad-CAM layer.
+ * @throws {TypeError} For anything else.
+ * @example
+ * ```ts
+ * unwrapModel(createModel("cnn")).defaultLayer; // "block4_relu"
+ * ```
+ */
 export function unwrapModel(m: ExplainableModel): { model: tf.LayersModel; defaultLayer?: string } {
   if (m instanceof tf.LayersModel) return { model: m };
   if (m != null && typeof m === "object" && "model" in m && "gradCamLayer" in m) {
@@ -19,7 +29,19 @@ export function unwrapModel(m: ExplainableModel): { model: tf.LayersModel; defau
   throw new TypeError("Expected a tf.LayersModel or a BuiltModel ({ name, model, gradCamLayer })");
 }
 
-/** Resolves the target layer name, which a plain model must be given. */
+/**
+ * Resolves the target layer name, which a plain model must be given.
+ *
+ * @param model The model, for the message.
+ * @param layerName The layer asked for, if any.
+ * @param defaultLayer A BuiltModel's Grad-CAM layer, if any.
+ * @returns `layerName`, else `defaultLayer`.
+ * @throws {RangeError} When both are missing.
+ * @example
+ * ```ts
+ * targetLayer(model, undefined, "block4_relu"); // "block4_relu"
+ * ```
+ */
 export function targetLayer(model: tf.LayersModel, layerName: string | undefined, defaultLayer?: string): string {
   const name = layerName ?? defaultLayer;
   if (name == null) {
@@ -30,7 +52,16 @@ export function targetLayer(model: tf.LayersModel, layerName: string | undefined
   return name;
 }
 
-/** Index of the first maximum. */
+/**
+ * Index of the first maximum.
+ *
+ * @param v Values.
+ * @returns The index of the first maximum (0 for an empty input).
+ * @example
+ * ```ts
+ * argmax([1, 3, 3]); // 1
+ * ```
+ */
 export function argmax(v: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
@@ -49,15 +80,22 @@ function activate(logits: Float64Array, activation: string): Float32Array {
 /**
  * Grad-CAM or Grad-CAM++ of one class.
  *
- * The class score is the classifier layer's pre-activation (the logit),
- * computed from the layer's input `z` and its own kernel and bias
- * (`z . W[:, c] + b[c]`), so the softmax never enters the gradient.
+ * The class score is the classifier's pre-activation (the logit), so the
+ * softmax never enters the gradient. For a Dense classifier it is computed
+ * from the layer's input `z` with the layer's own kernel and bias
+ * (`z . W[:, c] + b[c]`); for an Activation layer (Keras' MobileNet ends in
+ * `conv_preds`, a reshape and `Activation("softmax", name="predictions")`)
+ * it is the Activation's input.
  *
  * @param method `gradcam` or `gradcam++`.
  * @param explained The model, or a BuiltModel.
  * @param image One image. Stays the caller's.
  * @param options Class, target layer, classifier layer.
  * @returns Plain arrays; nothing to dispose.
+ * @example
+ * ```ts
+ * const r = await classCam("gradcam++", built, image, { classIndex: 2 });
+ * ```
  */
 export async function classCam(
   method: CamMethod,
@@ -69,47 +107,65 @@ export async function classCam(
   const layerName = targetLayer(model, options.layerName, defaultLayer);
   const headName = options.headLayer ?? "predictions";
   const predsOut = findLayerOutput(model, headName);
-  const dense = predsOut.sourceLayer;
-  if (dense.getClassName() !== "Dense") {
-    throw new ExplainError(`Layer "${headName}" is a ${dense.getClassName()}; the class score needs a Dense classifier`);
+  const layer = predsOut.sourceLayer;
+  const kind = layer.getClassName();
+  if (kind !== "Dense" && kind !== "Activation") {
+    throw new ExplainError(
+      `Layer "${headName}" is a ${kind}; the class score needs a Dense classifier or an Activation over logits`,
+    );
   }
-  const activation = String(dense.getConfig().activation ?? "linear");
+  const activation = String(layer.getConfig().activation ?? "linear");
   if (!["softmax", "linear", "sigmoid"].includes(activation)) {
     throw new ExplainError(
       `Classifier "${headName}" has activation "${activation}". Valid activations are: softmax, linear, sigmoid`,
     );
   }
-  const z = dense.inboundNodes[predsOut.nodeIndex].inputTensors[0];
-  if (z.rank !== 2) {
-    throw new ExplainError(`Classifier "${headName}" takes shape ${JSON.stringify(z.shape)}; expected [batch, features]`);
+  // The tensor feeding the classifier: features for a Dense layer, the logits for an Activation.
+  const head = layer.inboundNodes[predsOut.nodeIndex].inputTensors[0];
+  if (head.rank !== 2) {
+    throw new ExplainError(`Classifier "${headName}" takes shape ${JSON.stringify(head.shape)}; expected [batch, n]`);
   }
-  const [kernel, bias] = dense.getWeights(); // the layer's own variables: not disposed here
-  const [features, classes] = kernel.shape;
-  if (options.classIndex != null && !(Number.isInteger(options.classIndex) && options.classIndex >= 0 &&
-    options.classIndex < classes)) {
-    throw new RangeError(`classIndex must be an integer in [0, ${classes}). Received: classIndex=${options.classIndex}`);
+  const classes = predsOut.shape[1] as number;
+  if (
+    options.classIndex != null &&
+    !(Number.isInteger(options.classIndex) && options.classIndex >= 0 && options.classIndex < classes)
+  ) {
+    throw new RangeError(
+      `classIndex must be an integer in [0, ${classes}). Received: classIndex=${options.classIndex}`,
+    );
   }
-  const w = (await kernel.data()) as Float32Array;
-  const b = bias == null ? new Float32Array(classes) : (await bias.data()) as Float32Array;
+  let logitsOf = (v: Float32Array): Float64Array => Float64Array.from(v);
+  let scoreOf = (h: tf.Tensor, c: number): tf.Tensor => tf.slice(h, [0, c], [1, 1]);
+  if (kind === "Dense") {
+    const [kernel, bias] = layer.getWeights(); // the layer's own variables: not disposed here
+    const features = kernel.shape[0];
+    const w = (await kernel.data()) as Float32Array;
+    const b = bias == null ? new Float32Array(classes) : (await bias.data()) as Float32Array;
+    logitsOf = (z) => {
+      const out = new Float64Array(classes);
+      for (let c = 0; c < classes; c++) {
+        let s = b[c];
+        for (let i = 0; i < features; i++) s += z[i] * w[i * classes + c];
+        out[c] = s;
+      }
+      return out;
+    };
+    scoreOf = (z, c) => {
+      const logit = tf.matMul(z, tf.slice(kernel, [0, c], [features, 1]));
+      return bias == null ? logit : tf.add(logit, tf.slice(bias, [c], [1]));
+    };
+  }
 
   let classIndex = -1;
-  let logits = new Float64Array(classes);
+  let logits: Float64Array = new Float64Array(classes);
   const { result } = await computeCam(model, image, {
     method,
     layerName,
-    head: z,
-    score: (zt, zValues) => {
-      logits = new Float64Array(classes);
-      for (let c = 0; c < classes; c++) {
-        let s = b[c];
-        for (let i = 0; i < features; i++) s += zValues[i] * w[i * classes + c];
-        logits[c] = s;
-      }
+    head,
+    score: (h, headValues) => {
+      logits = logitsOf(headValues);
       classIndex = options.classIndex ?? argmax(logits);
-      const column = tf.slice(kernel, [0, classIndex], [features, 1]);
-      const logit = tf.matMul(zt, column);
-      const scored = bias == null ? logit : tf.add(logit, tf.slice(bias, [classIndex], [1]));
-      return tf.reshape(scored, []) as tf.Scalar;
+      return tf.reshape(scoreOf(h, classIndex), []) as tf.Scalar;
     },
   });
   return {

@@ -24,11 +24,15 @@ export interface ComputeCamOptions {
  *
  * @param map Values >= 0.
  * @returns The same array, now in [0, 1].
+ * @example
+ * ```ts
+ * normalizeByMax(new Float32Array([0, 2, 4])); // [0, 0.5, 1]
+ * ```
  */
 export function normalizeByMax(map: Float32Array): Float32Array {
   let max = 0;
   for (const v of map) if (v > max) max = v;
-  if (max > 0) for (let i = 0; i < map.length; i++) map[i] = Math.min(1, map[i] / max);
+  if (max > 0) { for (let i = 0; i < map.length; i++) map[i] = Math.min(1, map[i] / max); }
   return map;
 }
 
@@ -49,7 +53,11 @@ export async function computeCam(
   image: tf.Tensor3D | tf.Tensor4D,
   options: ComputeCamOptions,
 ): Promise<{ result: CamResult; headValues: Float32Array }> {
-  const g = await featureGradients(model, image, { layerName: options.layerName, head: options.head, score: options.score });
+  const g = await featureGradients(model, image, {
+    layerName: options.layerName,
+    head: options.head,
+    score: options.score,
+  });
   let a: Float32Array, d: Float32Array;
   const [, camHeight, camWidth, channels] = g.activations.shape;
   try {
@@ -65,7 +73,17 @@ export async function computeCam(
   const height = image.shape[image.rank - 3], width = image.shape[image.rank - 2];
   const heatmap = normalizeByMax(resizeBilinear(cam, camWidth, camHeight, width, height));
   return {
-    result: { heatmap, width, height, cam, camWidth, camHeight, channelWeights, layerName: options.layerName, score: g.score },
+    result: {
+      heatmap,
+      width,
+      height,
+      cam,
+      camWidth,
+      camHeight,
+      channelWeights,
+      layerName: options.layerName,
+      score: g.score,
+    },
     headValues: g.headValues,
   };
 }

@@ -51,6 +51,12 @@ export interface FeatureGradients {
  * Checks a one-image batch and returns it as `[1, H, W, C]`.
  *
  * @returns The image itself when it is already 4-D, else a new tensor the caller disposes.
+ * @param image `[H, W, C]` or `[1, H, W, C]`.
+ * @throws {RangeError} For any other shape.
+ * @example
+ * ```ts
+ * asBatchOfOne(tf.zeros([8, 8, 3])).shape; // [1, 8, 8, 3]
+ * ```
  */
 export function asBatchOfOne(image: tf.Tensor3D | tf.Tensor4D): tf.Tensor4D {
   if (image.rank === 3) return tf.expandDims(image, 0) as tf.Tensor4D;
@@ -87,7 +93,9 @@ export async function featureGradients(
   options: FeatureGradientsOptions,
 ): Promise<FeatureGradients> {
   if (model.inputs.length !== 1) {
-    throw new ExplainError(`Model "${model.name}" has ${model.inputs.length} inputs; only one-input models are supported`);
+    throw new ExplainError(
+      `Model "${model.name}" has ${model.inputs.length} inputs; only one-input models are supported`,
+    );
   }
   const target = findLayerOutput(model, options.layerName, true);
   const head = options.head ?? model.outputs[0];
@@ -96,6 +104,15 @@ export async function featureGradients(
   }
   const input = model.inputs[0];
   const x = asBatchOfOne(image);
+  const expected = input.shape.slice(1);
+  if (expected.some((d, i) => d != null && d !== x.shape[i + 1])) {
+    if (x !== image) x.dispose();
+    throw new RangeError(
+      `Model "${model.name}" takes images of shape ${JSON.stringify(expected)}. Received: shape=${
+        JSON.stringify(x.shape.slice(1))
+      }`,
+    );
+  }
   try {
     const [activations, headValue] = tf.tidy(() =>
       executeGraph([target, head], [[input, x]], { disposeIntermediates: true })
@@ -108,10 +125,30 @@ export async function featureGradients(
     }
     let value: tf.Scalar | undefined, grad: tf.Tensor | undefined;
     try {
+      // tfjs 4.22 never frees the tensors its tape saved when the function throws, or when the
+      // result does not depend on x (it throws before cleaning up). So errors are caught inside
+      // and rethrown once the tape is done, and a zero term keeps the result connected to `a`
+      // (a score that ignores the head then gives a zero gradient, hence an all-zero map).
+      let failure: { error: unknown } | undefined;
       ({ value, grad } = tf.valueAndGrad((a: tf.Tensor) => {
-        const [h] = executeGraph([head], [[target, a], [input, x]]);
-        return options.score(h, headValues);
+        const anchor = tf.sum(tf.mul(a, 0)) as tf.Scalar;
+        try {
+          const [h] = executeGraph([head], [[target, a], [input, x]]);
+          const s = options.score(h, headValues);
+          if (!(s instanceof tf.Tensor) || s.rank !== 0) {
+            throw new TypeError(
+              `The score must be a scalar tensor. Received: ${
+                s instanceof tf.Tensor ? `shape ${JSON.stringify(s.shape)}` : typeof s
+              }`,
+            );
+          }
+          return tf.add(s, anchor) as tf.Scalar;
+        } catch (e) {
+          failure = { error: e };
+          return anchor;
+        }
       })(activations));
+      if (failure != null) throw failure.error;
       const score = (await value.data())[0];
       return { activations: activations as tf.Tensor4D, gradients: grad as tf.Tensor4D, headValues, score };
     } catch (e) {

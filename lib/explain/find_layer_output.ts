@@ -36,7 +36,9 @@ function graphTensors(model: tf.LayersModel): tf.SymbolicTensor[] {
  */
 export function spatialLayerNames(model: tf.LayersModel): string[] {
   const names = new Set(graphTensors(model).filter((t) => t.rank === 4).map((t) => t.sourceLayer.name));
-  return model.layers.map((l) => l.name).filter((n) => names.has(n) && model.getLayer(n).getClassName() !== "InputLayer");
+  return model.layers.map((l) => l.name).filter((n) =>
+    names.has(n) && model.getLayer(n).getClassName() !== "InputLayer"
+  );
 }
 
 /**
@@ -63,9 +65,9 @@ export function findLayerOutput(model: tf.LayersModel, layerName: string, spatia
   const valid = () => {
     const names = spatialLayerNames(model);
     const shown = names.slice(-12);
-    return `Valid spatial layers are${names.length > shown.length ? ` (last ${shown.length} of ${names.length})` : ""}: ${
-      shown.join(", ")
-    }`;
+    return `Valid spatial layers are${
+      names.length > shown.length ? ` (last ${shown.length} of ${names.length})` : ""
+    }: ${shown.join(", ")}`;
   };
   if (hit == null) {
     throw new ExplainError(`Model "${model.name}" has no layer "${layerName}" feeding its outputs. ${valid()}`);
@@ -86,6 +88,10 @@ export function findLayerOutput(model: tf.LayersModel, layerName: string, spatia
  * @param y The later symbolic tensor.
  * @param x The earlier one.
  * @returns True when a path leads from `x` to `y` (or they are the same tensor).
+ * @example
+ * ```ts
+ * dependsOn(model.outputs[0], findLayerOutput(model, "target")); // true
+ * ```
  */
 export function dependsOn(y: tf.SymbolicTensor, x: tf.SymbolicTensor): boolean {
   const seen = new Set<number>();

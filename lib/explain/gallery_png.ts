@@ -3,8 +3,9 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import sharp from "sharp";
-import { type GrayscaleImage, heatmapOverlayRgb, type HeatmapOverlayOptions } from "./heatmap_overlay_png.ts";
+import { type GrayscaleImage, type HeatmapOverlayOptions, heatmapOverlayRgb } from "./heatmap_overlay_png.ts";
 
 /** One cell of {@link galleryPng}. */
 export interface GalleryTile {
@@ -32,6 +33,10 @@ let fontCheck: Promise<boolean> | undefined;
  * Cached; false when rendering fails or draws nothing (no fonts installed).
  *
  * @returns True when captions can be drawn.
+ * @example
+ * ```ts
+ * if (!(await svgTextRenders())) console.warn("No fonts: captions left out");
+ * ```
  */
 export function svgTextRenders(): Promise<boolean> {
   fontCheck ??= (async () => {
@@ -77,7 +82,9 @@ export async function galleryPng(
   const { gap = 4, fontSize = 11, captions = true } = options;
   const tiles = rows.flat();
   if (tiles.length === 0) throw new RangeError("galleryPng() needs at least one tile");
-  if (!(Number.isInteger(gap) && gap >= 0)) throw new RangeError(`gap must be a non-negative integer. Received: ${gap}`);
+  if (!(Number.isInteger(gap) && gap >= 0)) {
+    throw new RangeError(`gap must be a non-negative integer. Received: ${gap}`);
+  }
   const cellW = Math.max(...tiles.map((t) => t.image.width));
   const cellH = Math.max(...tiles.map((t) => t.image.height));
   const cols = Math.max(...rows.map((r) => r.length));
@@ -97,7 +104,9 @@ export async function galleryPng(
       if (captionH > 0 && tile.caption) {
         texts.push(
           `<svg x="${x0}" y="${y0 + cellH}" width="${cellW}" height="${captionH}">` +
-            `<text x="2" y="${Math.round(fontSize * 1.15)}" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" ` +
+            `<text x="2" y="${
+              Math.round(fontSize * 1.15)
+            }" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" ` +
             `fill="#fff">${escapeXml(tile.caption)}</text></svg>`,
         );
       }
@@ -106,7 +115,7 @@ export async function galleryPng(
   let img = sharp(canvas, { raw: { width, height, channels: 3 } });
   if (texts.length > 0) {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join("")}</svg>`;
-    img = sharp(await img.composite([{ input: new TextEncoder().encode(svg), top: 0, left: 0 }]).png().toBuffer());
+    img = sharp(await img.composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer());
   }
   return new Uint8Array(await img.removeAlpha().png().toBuffer());
 }

@@ -47,7 +47,9 @@ export function heatmapOverlayRgb(
     throw new RangeError(`The image needs width * height values. Received: ${width}x${height}, ${data.length} values`);
   }
   if (heatmap.length !== n) {
-    throw new RangeError(`The heatmap must match the image's ${width}x${height} pixels. Received: ${heatmap.length} values`);
+    throw new RangeError(
+      `The heatmap must match the image's ${width}x${height} pixels. Received: ${heatmap.length} values`,
+    );
   }
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1]. Received: alpha=${alpha}`);
   // One lookup table of 256 colours: quantising the heatmap to 8 bits is invisible in an 8-bit PNG.

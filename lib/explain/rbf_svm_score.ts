@@ -45,7 +45,9 @@ export function rbfSvmScore(
     throw new RangeError(`Expected ${n} dual coefficients, one per support vector. Received: ${dualCoefs.length}`);
   }
   if (!(gamma > 0) || !Number.isFinite(intercept)) {
-    throw new RangeError(`gamma must be > 0 and the intercept finite. Received: gamma=${gamma}, intercept=${intercept}`);
+    throw new RangeError(
+      `gamma must be > 0 and the intercept finite. Received: gamma=${gamma}, intercept=${intercept}`,
+    );
   }
   const sv = new Float32Array(n * d);
   supportVectors.forEach((s, i) => sv.set(s, i * d));

@@ -25,8 +25,9 @@ export interface GradCamOptions {
    */
   layerName?: string;
   /**
-   * The classifier layer: a Dense layer whose pre-activation (logits) gives
-   * the class score. Default `"predictions"`, the name every registry model uses.
+   * The classifier layer: a Dense layer (softmax, sigmoid or linear) whose
+   * pre-activation is the logits, or an Activation layer whose input is the
+   * logits. Default `"predictions"`, the name every registry model uses.
    */
   headLayer?: string;
 }
