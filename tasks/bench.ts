@@ -155,7 +155,7 @@ await runMain(async () => {
       r.model,
       r.backend,
       `${r.size}`,
-      `${r.batchSize}`,
+      r.microBatchSize < r.batchSize ? `${r.batchSize} (${r.microBatchSize}/pass)` : `${r.batchSize}`,
       (r.params / 1e6).toFixed(2) + "M",
       fmt(r.imagesPerSecond),
       p ? fmt(p.imagesPerSecond) : "-",

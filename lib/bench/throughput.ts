@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createModel, type ModelOptions } from "../models/mod.ts";
+import { autoMicroBatch, trainStep } from "../train/train_step.ts";
 
 /** Options of {@link measureTrainThroughput}. */
 export interface ThroughputOptions {
@@ -32,6 +33,8 @@ export interface ThroughputResult {
   params: number;
   /** Live tensors after the timed steps minus before: 0 when nothing leaks. */
   tensorsLeaked: number;
+  /** Images per forward/backward pass (gradients summed over the batch), as training picks it. */
+  microBatchSize: number;
 }
 
 /**
@@ -54,21 +57,26 @@ export async function measureTrainThroughput(
     seed: 1,
     ...options.modelOptions,
   });
-  model.compile({
-    optimizer: tf.train.adam(1e-3),
-    loss: "categoricalCrossentropy",
-  });
-  const x = tf.randomUniform([batchSize, size, size, 3], 0, 1, "float32", 7);
+  // The step training takes (lib/train/train_step.ts), micro-batched where wasm's memory needs it.
+  const optimizer = tf.train.adam(1e-3);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const microBatchSize = autoMicroBatch(model, batchSize);
+  const x = tf.randomUniform([batchSize, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;
   const labels = tf.tensor1d(
     Array.from({ length: batchSize }, (_, i) => i % numClasses),
     "int32",
   );
-  const y = tf.oneHot(labels, numClasses);
+  const y = tf.oneHot(labels, numClasses) as tf.Tensor2D;
+  const step = async () => {
+    const r = trainStep(model, optimizer, variables, x, y, { microBatchSize });
+    await r.loss.data();
+    tf.dispose([r.loss, r.correct]);
+  };
   try {
-    for (let i = 0; i < warmupSteps; i++) await model.trainOnBatch(x, y);
+    for (let i = 0; i < warmupSteps; i++) await step();
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+    for (let i = 0; i < steps; i++) await step();
     const ms = (performance.now() - t0) / steps;
     return {
       model: name,
@@ -80,10 +88,11 @@ export async function measureTrainThroughput(
       msPerStep: ms,
       params: model.countParams(),
       tensorsLeaked: tf.memory().numTensors - before,
+      microBatchSize,
     };
   } finally {
     tf.dispose([x, labels, y]);
-    model.optimizer?.dispose();
+    optimizer.dispose();
     model.dispose();
   }
 }

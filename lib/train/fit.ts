@@ -27,6 +27,7 @@ import {
   writeCheckpoint,
 } from "./checkpoint.ts";
 import { type ProgressReporter, terminalProgress } from "./progress.ts";
+import { autoMicroBatch, trainStep } from "./train_step.ts";
 
 export type { EpochLog, TrainState } from "./checkpoint.ts";
 
@@ -93,6 +94,11 @@ export interface FitOptions {
   resume?: boolean;
   /** Stop after the current batch when aborted (e.g. on Ctrl-C); the last checkpoint stays. */
   signal?: AbortSignal;
+  /**
+   * Images per forward/backward pass, gradients summed over the batch (see
+   * train_step.ts). "auto" (default) picks the largest that fits wasm's memory.
+   */
+  microBatchSize?: number | "auto";
 }
 
 /** Why training stopped. */
@@ -201,37 +207,6 @@ function epochSeed(seed: number, epoch: number): number {
 }
 
 /**
- * One optimisation step on a batch.
- *
- * @returns Loss and the number of correct predictions; the caller disposes both.
- */
-function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  variables: tf.Variable[],
-  xb: tf.Tensor4D,
-  yb: tf.Tensor2D,
-  classWeights: tf.Tensor2D | undefined,
-): { loss: tf.Scalar; correct: tf.Scalar } {
-  let correct: tf.Scalar | undefined;
-  const loss = optimizer.minimize(
-    () => {
-      const p = model.apply(xb, { training: true }) as tf.Tensor2D;
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(yb, 1)), "float32")));
-      // As Keras: clip to [eps, 1 - eps] before the log.
-      const perImage = tf.neg(tf.sum(tf.mul(yb, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), 1));
-      const weighted = classWeights ? tf.mul(perImage, tf.reshape(tf.matMul(yb, classWeights), [-1])) : perImage;
-      // wasm's clip and relu turn NaN into a bound, which would hide a diverged model or a corrupt image behind a
-      // finite loss; adding 0 * (sum(p) + sum(x)) carries any NaN or infinity into the loss and changes nothing else.
-      return tf.add(tf.mean(weighted), tf.mul(tf.add(tf.sum(p), tf.sum(xb)), 0)) as tf.Scalar;
-    },
-    true,
-    variables,
-  ) as tf.Scalar;
-  return { loss, correct: correct! };
-}
-
-/**
  * Trains a classifier with Adam and categorical cross-entropy on any batch
  * source, e.g. image files streamed through a cache (`fileBatches`).
  *
@@ -265,6 +240,14 @@ export async function fitClassifierOn(
     throw new RangeError(`classWeights has ${options.classWeights!.length} entries for ${source.numClasses} classes`);
   }
   const dropouts = dropoutLayers(model);
+  const microBatchSize = options.microBatchSize === "auto" || options.microBatchSize == null
+    ? autoMicroBatch(model, batchSize)
+    : options.microBatchSize;
+  if (microBatchSize < batchSize) {
+    reporter?.message(
+      `[train] ${microBatchSize} images per pass (gradients summed over batches of ${batchSize}) to fit the ${tf.getBackend()} memory`,
+    );
+  }
   const monitorName = options.validation ? "val_loss" : "loss";
 
   let state: TrainState = {
@@ -310,7 +293,7 @@ export async function fitClassifierOn(
         const idx = order.slice(b * batchSize, (b + 1) * batchSize);
         const raw = await source.images(idx), yb = labelBatch(source, idx);
         const xb = options.augment ? options.augment.apply(raw, rng.fork()) : raw;
-        const step = trainStep(model, optimizer, variables, xb, yb, classWeights);
+        const step = trainStep(model, optimizer, variables, xb, yb, { classWeights, microBatchSize });
         const [loss, correct] = [(await step.loss.data())[0], (await step.correct.data())[0]];
         tf.dispose([step.loss, step.correct]);
         const badInput = Number.isFinite(loss) ? false : !Number.isFinite((await tf.tidy(() => tf.sum(xb)).data())[0]);

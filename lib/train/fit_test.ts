@@ -5,6 +5,8 @@ import type { BatchSource } from "../data/batches.ts";
 import { generatePhantom } from "../data/phantom.ts";
 import { imagesToTensor, labelsToTensor } from "../data/tensors.ts";
 import { createCnn } from "../models/cnn.ts";
+import { createModel } from "../models/mod.ts";
+import { autoMicroBatch } from "./train_step.ts";
 import { balancedClassWeights, fitClassifier, fitClassifierOn, NonFiniteLossError } from "./fit.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 
@@ -192,4 +194,43 @@ Deno.test("an aborted run stops after the current batch and reports it", async (
   assertEquals(result.history.length, 2);
   model.dispose();
   tf.dispose([x, y]);
+});
+
+Deno.test("micro-batches give the whole batch's step: same loss and weights within float error", async () => {
+  await initBackend("wasm");
+  const x = imagesToTensor(items.slice(0, 16)), y = labelsToTensor(items.slice(0, 16).map((i) => i.label), 4);
+  // No dropout, no batch norm: then micro-batching changes nothing but summation order.
+  const build = () =>
+    createCnn({ inputShape: [32, 32, 3], seed: 3, filters: [8, 16], batchNorm: false, dropout: 0 }).model;
+  const run = async (microBatchSize: number) => {
+    const model = build();
+    const r = await fitClassifier(model, x, y, {
+      epochs: 2,
+      batchSize: 8,
+      progress: false,
+      preciseBnSamples: 0,
+      microBatchSize,
+    });
+    const w = await weightsOf(model);
+    model.dispose();
+    return { losses: r.history.map((h) => h.loss), w };
+  };
+  const whole = await run(8), split = await run(3);
+  for (let e = 0; e < 2; e++) assertAlmostEquals(split.losses[e], whole.losses[e], 1e-5);
+  for (let i = 0; i < whole.w.length; i++) {
+    const worst = Math.max(...whole.w[i].map((v, k) => Math.abs(v - split.w[i][k])));
+    assert(worst < 1e-4, `weight ${i} differs by ${worst}`);
+  }
+  tf.dispose([x, y]);
+});
+
+Deno.test("autoMicroBatch() splits only what wasm's memory cannot hold", () => {
+  const small = createCnn({ inputShape: [32, 32, 3] }).model;
+  assertEquals(autoMicroBatch(small, 16, "wasm"), 16);
+  small.dispose();
+  // DenseNet121 at 224: 4 images per pass exhausted the 4 GiB heap (measured); 2 ran.
+  const dense = createModel("densenet121", { inputShape: [224, 224, 3], numClasses: 4 }).model;
+  assertEquals(autoMicroBatch(dense, 8, "wasm"), 2);
+  assertEquals(autoMicroBatch(dense, 8, "tensorflow"), 8);
+  dense.dispose();
 });
