@@ -54,7 +54,9 @@ await runMain(async () => {
   const backend = currentBackend()!.name;
 
   const results: ThroughputResult[] = [];
-  if (models.length > 1 && !args["in-process"]) {
+  const peer: PeerResult[] = [];
+  const perProcess = models.length > 1 && !args["in-process"];
+  if (perProcess) {
     // One process per model: the wasm heap never shrinks, and a model that
     // exhausts it (VGG16's top did) breaks every model after it in the process.
     for (const name of models) {
@@ -84,6 +86,8 @@ await runMain(async () => {
         }).output();
         if (!child.success) console.error(`[bench] ${name}: its process failed (exit ${child.code})`);
         else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
+        // The peer right after each model, so both see the same machine load.
+        if (args.peer) for (const size of sizes) peer.push(...await runPeer([name], size, batchSize));
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
@@ -140,8 +144,7 @@ await runMain(async () => {
     }
   }
 
-  const peer: PeerResult[] = [];
-  if (args.peer) { for (const size of sizes) peer.push(...await runPeer(models, size, batchSize)); }
+  if (args.peer && !perProcess) { for (const size of sizes) peer.push(...await runPeer(models, size, batchSize)); }
   if (args.peer && peer.length === 0) {
     console.error(
       "[bench] no peer figures: install python3-torch and python3-torchvision (apt-get)",
