@@ -121,3 +121,64 @@ Deno.test("train: a missing --model and an unknown profile are clear errors", as
   assertEquals(bad.code, 2);
   assert(bad.stderr.includes('Unknown profile "fast"') && bad.stderr.includes("quick, paper"), bad.stderr);
 });
+
+async function task(script: string, args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(script, ROOT).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { LUMBAR_BACKEND: "wasm" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("evaluate, external evaluate, compare and predict work on a trained run", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const run = `${root}/cnn`;
+    const t = await train([...TRAIN.slice(0, -6), "--epochs", "1", "--out", run]);
+    assertEquals(t.code, 0, t.stderr);
+    for (const f of ["config.json", "split.json", "history.json", "metrics.json", "metrics.csv", "curves.png"]) {
+      await Deno.stat(`${run}/${f}`);
+    }
+    for (const f of ["confusion_matrix.png", "roc.png", "top_losses.png", "model/model.json", "status.json"]) {
+      await Deno.stat(`${run}/${f}`);
+    }
+    const before = JSON.parse(await Deno.readTextFile(`${run}/metrics.json`));
+
+    const again = await task("tasks/evaluate.ts", ["--run", run]);
+    assertEquals(again.code, 0, again.stderr);
+    const after = JSON.parse(await Deno.readTextFile(`${run}/metrics.json`));
+    assertEquals(after.predictions.probs, before.predictions.probs, "the same model on the same split");
+    assertEquals(after.stopReason, before.stopReason, "training's record is kept");
+
+    const other = `${root}/other`;
+    const ph = await task("tasks/data_phantom.ts", ["--out", other, "--per-class", "4", "--size", "32", "--seed", "5"]);
+    assertEquals(ph.code, 0, ph.stderr);
+    const ext = await task("tasks/evaluate.ts", ["--run", run, "--data", other, "--out", `${root}/ext`]);
+    assertEquals(ext.code, 0, ext.stderr);
+    const extMetrics = JSON.parse(await Deno.readTextFile(`${root}/ext/metrics.json`));
+    assertEquals(extMetrics.test.n, 16, "every image of the external set");
+
+    const cmp = await task("tasks/compare.ts", ["--runs", run, `${root}/ext`, `${root}/missing`, "--out", root]);
+    assertEquals(cmp.code, 0, cmp.stderr);
+    assert(cmp.stdout.includes("Skipped") && cmp.stdout.includes("different data sets"), cmp.stdout);
+    const table = JSON.parse(await Deno.readTextFile(`${root}/comparison.json`));
+    assertEquals(table.rows.length, 2);
+
+    await Deno.writeTextFile(`${root}/broken.png`, "not an image");
+    const first = (await Array.fromAsync(Deno.readDir(`${other}/images/healthy`))).map((e) => e.name).sort()[0];
+    const image = `${other}/images/healthy/${first}`;
+    const pred = await task("tasks/predict.ts", ["--run", run, "--out", `${root}/pred`, image, `${root}/broken.png`]);
+    assertEquals(pred.code, 1, "a bad image is reported with exit code 1");
+    assert(pred.stderr.includes("broken.png"), pred.stderr);
+    const saved = JSON.parse(await Deno.readTextFile(`${root}/pred/predictions.json`));
+    assertEquals(saved.predictions.length, 1);
+    const probs = Object.values(saved.predictions[0].probabilities) as number[];
+    assert(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4, `probabilities sum to 1: ${probs}`);
+    await Deno.stat(saved.predictions[0].overlay);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
