@@ -65,9 +65,11 @@ export function captionedGridSvg(tiles: readonly CaptionedTile[], options: Capti
     );
     t.caption.forEach((line, k) =>
       parts.push(
-        `<text x="${x + tileSize / 2}" y="${y + tileSize + 13 + 14 * k}" text-anchor="middle" font-family="sans-serif" font-size="11" fill="${
-          t.color ?? "#333"
-        }">${escapeXml(line)}</text>`,
+        `<text x="${x + tileSize / 2}" y="${
+          y + tileSize + 13 + 14 * k
+        }" text-anchor="middle" font-family="sans-serif" font-size="11" fill="${t.color ?? "#333"}">${
+          escapeXml(line)
+        }</text>`,
       )
     );
   });
