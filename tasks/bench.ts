@@ -87,7 +87,7 @@ await runMain(async () => {
         if (!child.success) console.error(`[bench] ${name}: its process failed (exit ${child.code})`);
         else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
         // The peer right after each model, so both see the same machine load.
-        if (args.peer) for (const size of sizes) peer.push(...await runPeer([name], size, batchSize));
+        if (args.peer) { for (const size of sizes) peer.push(...await runPeer([name], size, batchSize)); }
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
