@@ -11,6 +11,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { BatchSource } from "./batches.ts";
 import { DatasetError, loadDataset, type SkippedFile } from "./dataset.ts";
 import { CLASSES, generatePhantom } from "./phantom.ts";
+import { loadKeypointCrops } from "./keypoint_crops.ts";
+import { loadKeypointSlices } from "./keypoint_slices.ts";
+import type { KeypointDataSpec } from "./keypoint_source.ts";
 import { decodeImage, ImageCache } from "./preprocess.ts";
 
 /** Where a study's images come from. Plain JSON, stored in each run's config. */
@@ -30,11 +33,12 @@ export type DataSpec =
     path: string;
     /** Extra label mappings, e.g. `{ "disc herniation": "Herniated disk" }`. */
     classMap?: Record<string, string>;
-  };
+  }
+  | KeypointDataSpec;
 
 /** One image of a study. */
 export interface StudyItem {
-  /** A stable id: the file path, or `phantom:<index>`. */
+  /** A stable id: the file path, `phantom:<index>`, or `path#level@x,y` for a keypoint crop. */
   id: string;
   label: number;
   patientId?: string;
@@ -145,6 +149,11 @@ export async function loadStudyData(
     };
   }
 
+  if (spec.kind === "keypoints") {
+    return spec.mode === "slices"
+      ? await loadKeypointSlices(spec, size, options)
+      : await loadKeypointCrops(spec, size, options);
+  }
   const loaded = await loadDataset(spec.path, { classMap: spec.classMap });
   const classes = loaded.classes;
   if (classes.length < 2) {
