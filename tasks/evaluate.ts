@@ -5,12 +5,15 @@
 import { runMain, startTask, UsageError } from "../lib/cli.ts";
 import { evaluateRun } from "../lib/train/evaluate_run.ts";
 import { formatEvaluation } from "../lib/train/format_evaluation.ts";
+import { dataSpecFromArgs, keypointArgs } from "../lib/data/data_spec_from_args.ts";
 
 const USAGE = `Usage: deno task evaluate --run DIR [--data OTHER] [--out DIR]
 
   --run DIR       a run folder written by deno task train
-  --data OTHER    evaluate on another data set (class folders, manifest.csv or DICOM); classes are matched
-                  by name and images of classes the model does not know are left out
+  --data OTHER    evaluate on another data set (class folders, manifest.csv, DICOM, or a keypoint annotation
+                  file as in deno task train); classes are matched by name and images of classes the model
+                  does not know are left out
+  --crop, --levels, --class-map, --mode   keypoint options, as in deno task train (use the training run's)
   --out DIR       where to write (default: the run folder itself, or <run>-external with --data)
   --backend NAME  tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
 
@@ -27,7 +30,7 @@ await runMain(async () => {
   if (args.run == null) throw new UsageError("--run is required");
   const dir = String(args.run);
   const result = await evaluateRun(dir, {
-    data: args.data ? { kind: "folder", path: String(args.data) } : undefined,
+    data: args.data ? await dataSpecFromArgs(String(args.data), keypointArgs(args)) : undefined,
     out: args.out as string | undefined,
   });
   const title = args.data ? `${dir} on ${args.data}` : `${dir}, test split`;

@@ -9,12 +9,19 @@ import { trainRun } from "../lib/train/run.ts";
 import { PROFILE_NAMES, profileSettings } from "../lib/train/profiles.ts";
 import { formatEvaluation } from "../lib/train/format_evaluation.ts";
 import type { DataSpec } from "../lib/data/study_data.ts";
+import { dataSpecFromArgs, keypointArgs } from "../lib/data/data_spec_from_args.ts";
 
 const USAGE = `Usage: deno task train --model NAME [options]
 
   --model NAME        ${listModels().join(", ")}
   --profile P         ${PROFILE_NAMES.join(" | ")} (default quick; see README "Profiles")
-  --data DIR          class folders, a folder with manifest.csv, or DICOM (default: the synthetic phantom)
+  --data PATH         class folders, a folder with manifest.csv, or DICOM; or a keypoint annotation file
+                      (.csv image,x,y,label[,level][,patient_id], or Tianchi .json) for crops around each point
+                      (default: the synthetic phantom)
+  --crop C            keypoints: crop side as a fraction of the image height (default 0.2) or pixels (48px)
+  --levels L          keypoints: discs | vertebrae | a list such as L4-L5,L5-S1 (default all)
+  --class-map M       keypoints: JSON file or inline JSON {"raw label": "Class"} merging labels
+  --mode M            keypoints: crops (default) or slices (whole slices, positive when a point is Herniated disk)
   --out DIR           run folder (default outputs/runs/<model>-<profile>)
   --resume            continue the run in --out from its last checkpoint
   --seed N            one seed for data, split, initialisation, batches, augmentation (default 42)
@@ -45,6 +52,10 @@ const args = await startTask(USAGE, {
   "class-weights": { type: "string" },
   "no-augment": { type: "boolean" },
   pretrained: { type: "string" },
+  crop: { type: "string" },
+  levels: { type: "string" },
+  "class-map": { type: "string" },
+  mode: { type: "string" },
 });
 
 await runMain(async () => {
@@ -83,9 +94,11 @@ await runMain(async () => {
   }
   if (args["no-augment"]) settings.augment = false;
   const seed = intOption("seed", args.seed, 42);
-  const data: DataSpec = args.data
-    ? { kind: "folder", path: String(args.data) }
-    : { kind: "phantom", perClass: settings.perClass, seed };
+  const data: DataSpec = args.data ? await dataSpecFromArgs(String(args.data), keypointArgs(args)) : {
+    kind: "phantom",
+    perClass: settings.perClass,
+    seed,
+  };
   const dir = String(args.out ?? `outputs/runs/${model}-${profile}`);
 
   const controller = new AbortController();
