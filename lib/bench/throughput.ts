@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createModel, type ModelOptions } from "../models/mod.ts";
 import { autoMicroBatch, trainStep } from "../train/train_step.ts";
+import { leanAdam } from "../train/lean_adam.ts";
 
 /** Options of {@link measureTrainThroughput}. */
 export interface ThroughputOptions {
@@ -58,7 +59,7 @@ export async function measureTrainThroughput(
     ...options.modelOptions,
   });
   // The step training takes (lib/train/train_step.ts), micro-batched where wasm's memory needs it.
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = leanAdam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const microBatchSize = autoMicroBatch(model, batchSize);
   const x = tf.randomUniform([batchSize, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;

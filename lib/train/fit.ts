@@ -28,6 +28,7 @@ import {
 } from "./checkpoint.ts";
 import { type ProgressReporter, terminalProgress } from "./progress.ts";
 import { autoMicroBatch, trainStep } from "./train_step.ts";
+import { leanAdam } from "./lean_adam.ts";
 
 export type { EpochLog, TrainState } from "./checkpoint.ts";
 
@@ -230,7 +231,7 @@ export async function fitClassifierOn(
     : typeof options.progress === "object"
     ? options.progress
     : terminalProgress();
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = leanAdam(learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const classWeights = options.classWeights
     ? tf.tensor2d([...options.classWeights], [options.classWeights.length, 1])

@@ -22,6 +22,8 @@ const WASM_ACTIVATION_BUDGET = 3.2e9;
  * temporaries, gradients, allocator slack).
  */
 const PEAK_PER_OUTPUT_BYTE = 7.5;
+/** Copies of each parameter during a step: weight, Adam's m and v, gradient, update temporary. */
+const PARAMETER_COPIES = 5;
 
 /**
  * Bytes of all layer outputs for one image: a proxy for training memory.
@@ -52,7 +54,11 @@ export function activationBytesPerImage(model: tf.LayersModel): number {
 export function autoMicroBatch(model: tf.LayersModel, batchSize: number, backend = tf.getBackend()): number {
   if (backend !== "wasm") return batchSize;
   const perImage = activationBytesPerImage(model) * PEAK_PER_OUTPUT_BYTE;
-  return Math.max(1, Math.min(batchSize, Math.floor(WASM_ACTIVATION_BUDGET / perImage)));
+  // Weights, Adam's two moments, the gradients and their temporaries live beside the activations: VGG16's
+  // 138M-parameter top alone takes 2.8 GB of them.
+  const fixed = model.countParams() * 4 * PARAMETER_COPIES;
+  const budget = Math.max(WASM_ACTIVATION_BUDGET - fixed, perImage);
+  return Math.max(1, Math.min(batchSize, Math.floor(budget / perImage)));
 }
 
 /** Options of {@link trainStep}. */
