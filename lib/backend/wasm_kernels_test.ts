@@ -132,6 +132,33 @@ Deno.test("wasm tile, sum and mean match cpu", async () => {
   assertEquals(ti, tc, "int32 tile");
 });
 
+Deno.test("wasm matMul with transposed operands matches cpu, in every layout a dense layer's gradients use", async () => {
+  const rng = createRng(8);
+  const mats = (r: number, c: number) => Array.from({ length: r * c }, () => rng.normal());
+  const [x, w, dy] = [mats(3, 40), mats(40, 24), mats(3, 24)];
+  const cases: [string, () => tf.Tensor][] = [
+    ["x·w", () => tf.matMul(tf.tensor2d(x, [3, 40]), tf.tensor2d(w, [40, 24]))],
+    ["dy·wᵀ (input gradient)", () => tf.matMul(tf.tensor2d(dy, [3, 24]), tf.tensor2d(w, [40, 24]), false, true)],
+    ["xᵀ·dy (weight gradient)", () => tf.matMul(tf.tensor2d(x, [3, 40]), tf.tensor2d(dy, [3, 24]), true, false)],
+    ["w·dyᵀ (small b transposed)", () => tf.matMul(tf.tensor2d(w, [40, 24]), tf.tensor2d(dy, [3, 24]), false, true)],
+    ["xᵀ·(dyᵀ)ᵀ both", () => tf.matMul(tf.tensor2d(x, [3, 40]), tf.tensor2d(dy, [24, 3]), true, true)],
+    [
+      "wᵀ·w (big transposed a: built-in)",
+      () => tf.matMul(tf.tensor2d(w, [40, 24]), tf.tensor2d(w, [40, 24]), true, false),
+    ],
+    ["batch of 1", () => tf.matMul(tf.tensor3d(dy, [1, 3, 24]), tf.tensor3d(w, [1, 40, 24]), false, true)],
+    [
+      "batch of 2 (built-in)",
+      () => tf.matMul(tf.tensor3d(x.slice(0, 80), [2, 1, 40]), tf.tensor3d(w.concat(w), [2, 40, 24])),
+    ],
+  ];
+  for (const [name, f] of cases) {
+    const [a, b] = await onBoth(() => tf.tidy(() => Array.from(f().dataSync())));
+    assertEquals(a.length, b.length, name);
+    assertLess(relError(a, b), REL_TOL, name);
+  }
+});
+
 Deno.test("wasm training kernels leak no tensors", async () => {
   await initBackend("wasm");
   const x = tf.randomNormal([2, 9, 9, 4]) as tf.Tensor4D;
