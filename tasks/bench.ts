@@ -11,6 +11,7 @@ import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
 import { type KernelShare, profileTrainStep } from "../lib/bench/profile.ts";
 import { formatTable, intOption, runMain, startTask, UsageError, writeFileAtomic } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
+import { formatGradCamTimings, type GradCamTiming, timeGradCam } from "../lib/bench/gradcam_timing.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: deno task bench [options]
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
   --kernels        also time the wasm training kernels against the forward conv and the built-ins
   --in-process     time all models in this process (default: one process per model)
+  --gradcam        also time one Grad-CAM per model (mean of 2 after a warm-up) at each --size, in this process
   --profile        also list the slowest kernels of one training step per model (at the last size)
   --out DIR        output folder (default outputs/bench)
   --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
@@ -37,6 +39,7 @@ const args = await startTask(USAGE, {
   peer: { type: "boolean" },
   kernels: { type: "boolean" },
   profile: { type: "boolean" },
+  gradcam: { type: "boolean" },
   "in-process": { type: "boolean" },
   out: { type: "string" },
 });
@@ -144,6 +147,20 @@ await runMain(async () => {
     }
   }
 
+  const gradcam: GradCamTiming[] = [];
+  if (args.gradcam) {
+    for (const size of sizes) {
+      for (const name of models) {
+        console.error(`[bench] Grad-CAM of ${name} at ${size}x${size} on ${backend}...`);
+        try {
+          gradcam.push(await timeGradCam(name, { size, runs: 2 }));
+        } catch (e) {
+          console.error(`[bench] Grad-CAM of ${name} at ${size}x${size} skipped: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
   if (args.peer && !perProcess) { for (const size of sizes) peer.push(...await runPeer(models, size, batchSize)); }
   if (args.peer && peer.length === 0) {
     console.error(
@@ -207,6 +224,8 @@ await runMain(async () => {
     );
   }
 
+  if (gradcam.length > 0) console.log("\n" + formatGradCamTimings(gradcam));
+
   const profiles: { model: string; size: number; stepMs: number; top: KernelShare[] }[] = [];
   if (args.profile) {
     const size = sizes[sizes.length - 1];
@@ -235,6 +254,7 @@ await runMain(async () => {
     peer,
     kernels,
     profiles,
+    gradcam,
   };
   const outDir = String(args.out ?? "outputs/bench");
   const stamp = report.date.replace(/[:.]/g, "-");
