@@ -72,3 +72,8 @@ export {
   type DeletionInsertionResult,
   type SaliencyCurve,
 } from "./deletion_insertion.ts";
+export type * from "./faithfulness_types.ts";
+export * from "./format_faithfulness.ts";
+export * from "./annotated_overlay_png.ts";
+export * from "./class_gallery_png.ts";
+// explainRun (explain_run.ts) reads run folders through lib/train, which imports this module: import it directly.
