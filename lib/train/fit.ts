@@ -408,7 +408,9 @@ export async function fitClassifierOn(
     if (restore && stopReason !== "interrupted" && best && state.bestEpoch > 0) {
       if (state.bestEpoch !== state.epoch) {
         setStoredWeights(model, best, "the best epoch's weights");
-        reporter?.message(`restored the weights of epoch ${state.bestEpoch} (${monitorName} ${state.bestLoss})`);
+        reporter?.message(
+          `restored the weights of epoch ${state.bestEpoch} (${monitorName} ${state.bestLoss?.toFixed(4)})`,
+        );
       }
     }
   } finally {

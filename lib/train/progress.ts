@@ -106,7 +106,13 @@ function escapeHtml(s: string): string {
  * @returns A reporter for the training loop.
  */
 export function notebookProgress(minIntervalMs = 500): ProgressReporter {
-  const jupyter = (Deno as unknown as { jupyter?: JupyterApi }).jupyter;
+  let jupyter: JupyterApi | undefined;
+  try {
+    // Outside the kernel, Deno 2.9 throws on reading Deno.jupyter rather than returning undefined.
+    jupyter = (Deno as unknown as { jupyter?: JupyterApi }).jupyter;
+  } catch {
+    jupyter = undefined;
+  }
   if (jupyter == null) return terminalProgress();
   const displayId = `lumbar-progress-${crypto.randomUUID()}`;
   const rows: string[] = [];
@@ -157,6 +163,9 @@ export function notebookProgress(minIntervalMs = 500): ProgressReporter {
       notes.push(text);
       render();
     },
-    done() {},
+    done() {
+      // Updates are fire-and-forget and one can be lost under load: send the final state once more.
+      render();
+    },
   };
 }
