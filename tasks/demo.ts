@@ -11,6 +11,7 @@ import { listModels } from "../lib/models/mod.ts";
 import { PAPER_MODELS, runStudy } from "../lib/study/run_study.ts";
 import { comparisonCells } from "../lib/train/compare_runs.ts";
 import { PROFILE_NAMES } from "../lib/train/profiles.ts";
+import { dataSpecFromArgs, keypointArgs } from "../lib/data/data_spec_from_args.ts";
 import type { FaithfulnessReport } from "../lib/explain/faithfulness_types.ts";
 
 const USAGE = `Usage: deno task demo [options]
@@ -20,6 +21,8 @@ Runs the whole study on the synthetic phantom (synthetic images, not for clinica
   --profile P       ${PROFILE_NAMES.join(" | ")} (default quick: about 10 minutes on 2 cores)
   --models a,b      models to train (default the paper's seven: ${PAPER_MODELS.join(",")})
   --out DIR         output folder (default outputs): report.html, summary.json, runs/
+  --data PATH       your data instead of the phantom: class folders, manifest.csv, DICOM, or keypoint annotations
+                    (as deno task train; with --crop, --levels, --class-map, --mode)
   --resume          keep finished runs and continue an interrupted one
   --seed N          one seed for data, split, initialisation, batches and augmentation (default 42)
   --per-class N     phantom images per class (profile default)
@@ -40,6 +43,11 @@ const args = await startTask(USAGE, {
   epochs: { type: "string" },
   skip: { type: "string" },
   "gradcam-images": { type: "string" },
+  data: { type: "string" },
+  crop: { type: "string" },
+  levels: { type: "string" },
+  "class-map": { type: "string" },
+  mode: { type: "string" },
 });
 
 await runMain(async () => {
@@ -71,9 +79,11 @@ await runMain(async () => {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   const t0 = performance.now();
-  console.error("[demo] the data is a synthetic phantom: not real anatomy, not for clinical use");
+  const data = args.data ? await dataSpecFromArgs(String(args.data), keypointArgs(args)) : undefined;
+  if (data == null) console.error("[demo] the data is a synthetic phantom: not real anatomy, not for clinical use");
   const summary = await runStudy({
     out,
+    data,
     profile,
     settings,
     models,
