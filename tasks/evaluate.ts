@@ -9,7 +9,7 @@ import { dataSpecFromArgs, keypointArgs } from "../lib/data/data_spec_from_args.
 
 const USAGE = `Usage: deno task evaluate --run DIR [--data OTHER] [--out DIR]
 
-  --run DIR       a run folder written by deno task train
+  --run DIR       a run folder written by deno task train or deno task svm (the hybrid)
   --data OTHER    evaluate on another data set (class folders, manifest.csv, DICOM, or a keypoint annotation
                   file as in deno task train); classes are matched by name and images of classes the model
                   does not know are left out

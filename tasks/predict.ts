@@ -7,7 +7,7 @@ import { predictImages } from "../lib/train/predict_images.ts";
 
 const USAGE = `Usage: deno task predict --run DIR [--out DIR] IMAGE...
 
-  --run DIR       a run folder written by deno task train
+  --run DIR       a run folder written by deno task train or deno task svm (the hybrid)
   --out DIR       where the overlays and predictions.json go (default <run>/predictions)
   IMAGE...        PNG, JPEG, TIFF, BMP or DICOM files
   --backend NAME  tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;

@@ -26,3 +26,5 @@ export * from "./hybrid_classifier.ts";
 export * from "./hybrid_ablation.ts";
 export * from "./run_data.ts";
 export * from "./hybrid_run.ts";
+export * from "./hybrid_class_score.ts";
+export * from "./hybrid_grad_cam.ts";

@@ -5,8 +5,10 @@
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../cli.ts";
 import { type DataSpec, loadStudyData, type StudyData } from "../data/study_data.ts";
+import { HybridClassifier } from "../hybrid/hybrid_classifier.ts";
 import { evaluateProbabilities, type Evaluation, predictProbabilities } from "./evaluate.ts";
 import type { RunRecord } from "./run.ts";
 import { writeRunMetrics, writeRunPlots, writeTopLosses } from "./run.ts";
@@ -64,17 +66,45 @@ export async function runTestIndices(dir: string, data: StudyData): Promise<numb
 }
 
 /**
- * Evaluates a trained run's model and writes metrics and plots.
+ * A hybrid's probabilities for images of a data set, in chunks (its own
+ * CNN and handcrafted features, scaler, PCA and SVM, as `predictProba`).
+ */
+async function hybridProbabilities(
+  hybrid: HybridClassifier,
+  data: StudyData,
+  indices: readonly number[],
+  chunk = 32,
+): Promise<number[][]> {
+  const out: number[][] = [];
+  for (let start = 0; start < indices.length; start += chunk) {
+    const grays = await Promise.all(indices.slice(start, start + chunk).map((i) => data.gray(i)));
+    out.push(...await hybrid.predictProba(grays));
+  }
+  return out;
+}
+
+/**
+ * Evaluates a trained run's model and writes metrics and plots. A CNN-SVM
+ * hybrid's folder (with `hybrid.json`, from `deno task svm`) is evaluated
+ * with the hybrid's own probabilities ({@link HybridClassifier.predictProba}).
  *
- * @param dir The run folder (with `config.json`, `split.json`, `model/`).
+ * @param dir The run folder (with `config.json`, `split.json`, and `model/` or `hybrid.json`).
+ * @param options Another data set, where to write.
  * @returns Where it wrote, and the evaluation.
+ * @example
+ * ```ts
+ * const { evaluation } = await evaluateRun("outputs/runs/cnn-quick-svm");
+ * evaluation.accuracy;
+ * ```
  */
 export async function evaluateRun(dir: string, options: EvaluateRunOptions = {}): Promise<EvaluateRunResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const record = await readRunRecord(dir);
-  const model = await loadModel(`${dir}/model`);
+  // Exactly one of the two is loaded; disposed below.
+  const hybrid = await HybridClassifier.existsIn(dir) ? await HybridClassifier.load(dir) : undefined;
+  const model: tf.LayersModel | undefined = hybrid ? undefined : await loadModel(`${dir}/model`);
   try {
-    const size = record.settings.size;
+    const size = hybrid?.size ?? record.settings.size;
     const external = options.data != null;
     const data = await loadStudyData(options.data ?? record.data, size, {
       cacheDir: options.cacheDir ?? "outputs/cache",
@@ -104,8 +134,9 @@ export async function evaluateRun(dir: string, options: EvaluateRunOptions = {})
         throw new Error(`No image of ${JSON.stringify(options.data)} has a class the model knows`);
       }
     }
-    const source = { ...data.source(indices), labels };
-    const probs = await predictProbabilities(model, source);
+    const probs = hybrid
+      ? await hybridProbabilities(hybrid, data, indices)
+      : await predictProbabilities(model!, { ...data.source(indices), labels });
     const evaluation = evaluateProbabilities(labels, probs, record.classes, {
       seed: record.seed,
       ids: indices.map((i) => data.items[i].id),
@@ -147,6 +178,7 @@ export async function evaluateRun(dir: string, options: EvaluateRunOptions = {})
     await writeTopLosses(out, data, evaluation, (k) => indices[k]);
     return { out, evaluation, skippedUnknownClass };
   } finally {
-    model.dispose();
+    hybrid?.dispose();
+    model?.dispose();
   }
 }
