@@ -58,41 +58,44 @@ await runMain(async () => {
 
   const results: ThroughputResult[] = [];
   const peer: PeerResult[] = [];
-  const perProcess = models.length > 1 && !args["in-process"];
+  const perProcess = (models.length > 1 || sizes.length > 1) && !args["in-process"];
   if (perProcess) {
-    // One process per model: the wasm heap never shrinks, and a model that
-    // exhausts it (VGG16's top did) breaks every model after it in the process.
+    // One process per model and size: the wasm heap never shrinks, and a model
+    // that exhausts it (VGG16's top did) breaks everything after it in the process.
     for (const name of models) {
-      const dir = await Deno.makeTempDir();
-      try {
-        const child = await new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "-A",
-            new URL(import.meta.url).pathname,
-            "--models",
-            name,
-            "--size",
-            sizes.join(","),
-            "--batch",
-            String(batchSize),
-            "--steps",
-            String(steps),
-            "--no-cpu",
-            "--out",
-            dir,
-            "--backend",
-            backend,
-          ],
-          stdout: "null",
-          stderr: "inherit",
-        }).output();
-        if (!child.success) console.error(`[bench] ${name}: its process failed (exit ${child.code})`);
-        else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
-        // The peer right after each model, so both see the same machine load.
-        if (args.peer) { for (const size of sizes) peer.push(...await runPeer([name], size, batchSize)); }
-      } finally {
-        await Deno.remove(dir, { recursive: true });
+      for (const size of sizes) {
+        const dir = await Deno.makeTempDir();
+        try {
+          const child = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-A",
+              new URL(import.meta.url).pathname,
+              "--models",
+              name,
+              "--size",
+              String(size),
+              "--batch",
+              String(batchSize),
+              "--steps",
+              String(steps),
+              "--no-cpu",
+              "--out",
+              dir,
+              "--backend",
+              backend,
+            ],
+            stdout: "null",
+            stderr: "inherit",
+          }).output();
+          if (!child.success) {
+            console.error(`[bench] ${name} at ${size}x${size}: its process failed (exit ${child.code})`);
+          } else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
+          // The peer right after each model, so both see the same machine load.
+          if (args.peer) peer.push(...await runPeer([name], size, batchSize));
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
       }
     }
   } else {
