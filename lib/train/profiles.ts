@@ -41,15 +41,15 @@ export type ProfileName = typeof PROFILE_NAMES[number];
 const PROFILES: Record<ProfileName, TrainSettings> = {
   quick: {
     size: 64,
-    perClass: 60,
-    epochs: 6,
+    perClass: 40,
+    epochs: 3,
     batchSize: 16,
     learningRate: 1e-3,
     augment: true,
-    patience: 3,
+    patience: 2,
     lrPatience: 2,
     classWeights: "none",
-    preciseBnSamples: 256,
+    preciseBnSamples: 64,
   },
   paper: {
     size: 224,
