@@ -67,7 +67,7 @@ await runMain(async () => {
   const profile = String(args.profile ?? "quick");
   let settings;
   try {
-    settings = profileSettings(profile);
+    settings = profileSettings(profile, model);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -162,8 +162,9 @@ export async function runStudy(options: StudyOptions): Promise<StudySummaryJson>
       cnnRuns.push(dir);
       continue;
     }
+    const modelSettings = { ...profileSettings(profile, model), ...options.settings };
     const result = await timed(`train ${model}`, () =>
-      trainRun({ model, profile, settings, data, seed }, dir, {
+      trainRun({ model, profile, settings: modelSettings, data, seed }, dir, {
         resume: options.resume,
         signal: options.signal,
         log,
