@@ -6,7 +6,7 @@
  * and faithfulness scores. Writes `<out>/report.html`, `<out>/summary.json`
  * and one run folder per stage under `<out>/runs/`.
  */
-import { formatTable, intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
+import { formatTable, fractionOption, intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 import { PAPER_MODELS, runStudy } from "../lib/study/run_study.ts";
 import { comparisonCells } from "../lib/train/compare_runs.ts";
@@ -26,6 +26,7 @@ Runs the whole study on the synthetic phantom (synthetic images, not for clinica
   --resume          keep finished runs and continue an interrupted one
   --seed N          one seed for data, split, initialisation, batches and augmentation (default 42)
   --per-class N     phantom images per class (profile default)
+  --difficulty D    phantom difficulty, 0 (easy) to 1 (hard) (profile default)
   --size N          image side (profile default)
   --epochs N        most epochs per CNN (profile default)
   --skip S          stages to skip: hybrid,ensemble,gradcam
@@ -39,6 +40,7 @@ const args = await startTask(USAGE, {
   resume: { type: "boolean" },
   seed: { type: "string" },
   "per-class": { type: "string" },
+  difficulty: { type: "string" },
   size: { type: "string" },
   epochs: { type: "string" },
   skip: { type: "string" },
@@ -69,6 +71,7 @@ await runMain(async () => {
   if (args["per-class"] != null) settings.perClass = intOption("per-class", args["per-class"], 0);
   if (args.size != null) settings.size = intOption("size", args.size, 0);
   if (args.epochs != null) settings.epochs = intOption("epochs", args.epochs, 0);
+  if (args.difficulty != null) settings.difficulty = fractionOption("difficulty", args.difficulty, 0.5);
   const out = String(args.out ?? "outputs");
 
   const controller = new AbortController();

@@ -3,7 +3,7 @@
  * self-describing run folder (see lib/train/run.ts). Ctrl-C stops after the
  * current batch and keeps the last epoch's checkpoint; `--resume` continues.
  */
-import { intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
+import { fractionOption, intOption, runMain, startTask, UsageError } from "../lib/cli.ts";
 import { listModels } from "../lib/models/mod.ts";
 import { trainRun } from "../lib/train/run.ts";
 import { PROFILE_NAMES, profileSettings } from "../lib/train/profiles.ts";
@@ -30,6 +30,7 @@ const USAGE = `Usage: deno task train --model NAME [options]
   --batch N           batch size (profile default)
   --lr X              Adam's learning rate (profile default)
   --per-class N       phantom images per class (profile default)
+  --difficulty D      phantom difficulty, 0 (easy) to 1 (hard) (profile default)
   --patience N        early-stopping patience, 0 for none (profile default)
   --class-weights W   none | balanced (profile default: none)
   --no-augment        train without augmentation
@@ -48,6 +49,7 @@ const args = await startTask(USAGE, {
   batch: { type: "string" },
   lr: { type: "string" },
   "per-class": { type: "string" },
+  difficulty: { type: "string" },
   patience: { type: "string" },
   "class-weights": { type: "string" },
   "no-augment": { type: "boolean" },
@@ -75,6 +77,7 @@ await runMain(async () => {
   settings.epochs = intOption("epochs", args.epochs, settings.epochs);
   settings.batchSize = intOption("batch", args.batch, settings.batchSize);
   settings.perClass = intOption("per-class", args["per-class"], settings.perClass);
+  settings.difficulty = fractionOption("difficulty", args.difficulty, settings.difficulty);
   if (args.patience != null) {
     const p = Number(args.patience);
     if (!Number.isInteger(p) || p < 0) throw new UsageError(`--patience must be 0 or more. Received: ${args.patience}`);
@@ -97,6 +100,7 @@ await runMain(async () => {
   const data: DataSpec = args.data ? await dataSpecFromArgs(String(args.data), keypointArgs(args)) : {
     kind: "phantom",
     perClass: settings.perClass,
+    difficulty: settings.difficulty,
     seed,
   };
   const dir = String(args.out ?? `outputs/runs/${model}-${profile}`);

@@ -136,7 +136,12 @@ export async function runStudy(options: StudyOptions): Promise<StudySummaryJson>
   const settings = { ...profileSettings(profile), ...options.settings };
   const models = options.models ?? PAPER_MODELS;
   const skip = new Set(options.skip ?? []);
-  const data: DataSpec = options.data ?? { kind: "phantom", perClass: settings.perClass, seed };
+  const data: DataSpec = options.data ?? {
+    kind: "phantom",
+    perClass: settings.perClass,
+    difficulty: settings.difficulty,
+    seed,
+  };
   const runsDir = `${options.out}/runs`;
   const seconds: Record<string, number> = {};
   const timed = async <T>(stage: string, f: () => Promise<T>): Promise<T> => {
@@ -163,12 +168,15 @@ export async function runStudy(options: StudyOptions): Promise<StudySummaryJson>
       continue;
     }
     const modelSettings = { ...profileSettings(profile, model), ...options.settings };
-    const result = await timed(`train ${model}`, () =>
-      trainRun({ model, profile, settings: modelSettings, data, seed }, dir, {
-        resume: options.resume,
-        signal: options.signal,
-        log,
-      }));
+    const result = await timed(
+      `train ${model}`,
+      () =>
+        trainRun({ model, profile, settings: modelSettings, data, seed }, dir, {
+          resume: options.resume,
+          signal: options.signal,
+          log,
+        }),
+    );
     if (result.stopReason === "interrupted") {
       interrupted = true;
       break;

@@ -3,7 +3,7 @@
  * option by option.
  *
  * - `quick`: the CPU default, used by `deno task demo`. A 64x64 input, a
- *   small phantom, and epochs set per model by its cost (12 for the plain
+ *   small, easier phantom (difficulty 0.3), and epochs set per model by its cost (15 for the plain
  *   CNN, 1 for the VGGs), so that all seven CNNs train and evaluate on 2
  *   cores within the demo's budget. Its numbers show that the pipeline works,
  *   not what the architectures can do.
@@ -20,6 +20,8 @@ export interface TrainSettings {
   size: number;
   /** Phantom images per class, when the data is the phantom. */
   perClass: number;
+  /** Phantom difficulty, 0 (easy) to 1 (hard), when the data is the phantom. */
+  difficulty: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -42,12 +44,13 @@ export type ProfileName = typeof PROFILE_NAMES[number];
 const PROFILES: Record<ProfileName, TrainSettings> = {
   quick: {
     size: 64,
-    perClass: 40,
+    perClass: 60,
+    difficulty: 0.3,
     epochs: 3,
     batchSize: 16,
     learningRate: 1e-3,
     augment: true,
-    patience: 4,
+    patience: 5,
     lrPatience: 2,
     classWeights: "none",
     preciseBnSamples: 64,
@@ -55,6 +58,7 @@ const PROFILES: Record<ProfileName, TrainSettings> = {
   paper: {
     size: 224,
     perClass: 200,
+    difficulty: 0.5,
     epochs: 100,
     batchSize: 16,
     learningRate: 1e-4,
@@ -72,7 +76,7 @@ const PROFILES: Record<ProfileName, TrainSettings> = {
  * MobileNets about 10, ResNet50 and DenseNet121 about 30, the VGGs 40-75).
  */
 const QUICK_EPOCHS: Record<string, number> = {
-  cnn: 12,
+  cnn: 15,
   alexnet: 4,
   mobilenet: 4,
   mobilenet_v2: 4,
