@@ -1,20 +1,10 @@
 /**
  * `deno task gradcam` as users run it: a tiny run trained in a child process, then explained in another.
  */
+import { runTask } from "./run_task.ts";
 import { assert, assertEquals } from "./assert.ts";
 
-const ROOT = new URL("../", import.meta.url);
-
-async function task(script: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(script, ROOT).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const task = runTask;
 
 function inUnit(v: unknown, what: string) {
   assert(typeof v === "number" && v >= 0 && v <= 1, `${what} in [0, 1]: ${v}`);

@@ -3,6 +3,7 @@
  * tiny CNN trained and its hybrid built by the tasks, in child processes,
  * as users run them.
  */
+import { runTask } from "./run_task.ts";
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertLess } from "./assert.ts";
 import { initBackend } from "../lib/backend.ts";
@@ -15,18 +16,7 @@ import { grayPng } from "../lib/report/captioned_grid.ts";
 import { evaluateRun } from "../lib/train/evaluate_run.ts";
 import { predictImages } from "../lib/train/predict_images.ts";
 
-const ROOT = new URL("../", import.meta.url);
-
-async function task(file: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(file, ROOT).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const task = runTask;
 
 const readJson = async (path: string) => JSON.parse(await Deno.readTextFile(path));
 

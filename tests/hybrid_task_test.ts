@@ -2,23 +2,13 @@
  * `deno task svm` and `deno task ensemble` as users run them, in child
  * processes, on two tiny runs trained here.
  */
+import { runTask } from "./run_task.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { initBackend } from "../lib/backend.ts";
 import { profileSettings } from "../lib/train/profiles.ts";
 import { trainRun } from "../lib/train/run.ts";
 
-const ROOT = new URL("../", import.meta.url);
-
-async function task(file: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(file, ROOT).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const task = runTask;
 
 const readJson = async (path: string) => JSON.parse(await Deno.readTextFile(path));
 

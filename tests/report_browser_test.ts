@@ -9,10 +9,10 @@
  * (`CI=true`), where it always runs and fails. `LUMBAR_REPORT_SCREENSHOT=FILE`
  * keeps the screenshot there (default: a temporary folder, removed).
  */
+import { runTask } from "./run_task.ts";
 import { writeFakeRun } from "../lib/report/report_test_fixtures.ts";
 import { assert, assertEquals } from "./assert.ts";
 
-const ROOT = new URL("../", import.meta.url);
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const inCi = Deno.env.get("CI") === "true";
 
@@ -66,16 +66,7 @@ if (ignore) {
   );
 }
 
-async function run(script: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(script, ROOT).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = runTask;
 
 async function task(script: string, args: string[]): Promise<string> {
   const r = await run(script, args);

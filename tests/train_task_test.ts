@@ -1,6 +1,7 @@
 /**
  * `deno task train` as users run it, in child processes: faults included.
  */
+import { runTask } from "./run_task.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -122,16 +123,7 @@ Deno.test("train: a missing --model and an unknown profile are clear errors", as
   assert(bad.stderr.includes('Unknown profile "fast"') && bad.stderr.includes("quick, paper"), bad.stderr);
 });
 
-async function task(script: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, new URL(script, ROOT).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const task = runTask;
 
 Deno.test("evaluate, external evaluate, compare and predict work on a trained run", async () => {
   const root = await Deno.makeTempDir();

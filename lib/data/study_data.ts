@@ -7,13 +7,12 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import type { BatchSource } from "./batches.ts";
 import { DatasetError, loadDataset, type SkippedFile } from "./dataset.ts";
 import { CLASSES, generatePhantom } from "./phantom.ts";
 import { loadKeypointCrops } from "./keypoint_crops.ts";
 import { loadKeypointSlices } from "./keypoint_slices.ts";
-import type { KeypointDataSpec } from "./keypoint_source.ts";
+import { keypointBatchSource as sourceOver, type KeypointDataSpec, sha256Hex } from "./keypoint_source.ts";
 import { decodeImage, ImageCache } from "./preprocess.ts";
 
 /** Where a study's images come from. Plain JSON, stored in each run's config. */
@@ -68,50 +67,6 @@ export interface StudyData {
 export interface LoadStudyDataOptions {
   /** Decoded-image cache folder for on-disk data. Default none (memory only). */
   cacheDir?: string;
-}
-
-async function sha256Hex(chunks: Iterable<Uint8Array>): Promise<string> {
-  const parts = [...chunks];
-  const total = parts.reduce((a, p) => a + p.byteLength, 0);
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.byteLength;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function sourceOver(
-  indices: readonly number[],
-  labels: readonly number[],
-  numClasses: number,
-  channels: 1 | 3,
-  size: number,
-  gray: (i: number) => Promise<Float32Array>,
-): BatchSource {
-  return {
-    length: indices.length,
-    labels: indices.map((i) => labels[i]),
-    numClasses,
-    images: async (local) => {
-      const px = size * size;
-      const data = new Float32Array(local.length * px * channels);
-      for (let n = 0; n < local.length; n++) {
-        const img = await gray(indices[local[n]]);
-        const base = n * px * channels;
-        if (channels === 1) data.set(img, base);
-        else {
-          for (let i = 0; i < px; i++) {
-            const o = base + i * 3;
-            data[o] = data[o + 1] = data[o + 2] = img[i];
-          }
-        }
-      }
-      return tf.tensor4d(data, [local.length, size, size, channels]);
-    },
-  };
 }
 
 /**
