@@ -22,8 +22,9 @@ Trains and explains on real lumbar MRI: disc crops (Normal, Bulge, Herniated dis
 The data has no licence: it is read where it lies; outputs go under --out (keep them out of the repository).
 
   --data DIR          folder with labels.json and images/, or the labels file (default ${D.data})
-  --models a,b        crop CNNs (default ${D.models.join(",")}: about 15 minutes on 2 cores);
-                      "paper" for the paper's seven (${PAPER_MODELS.join(",")}: over an hour)
+  --models a,b        crop CNNs (default ${D.models.join(",")}: 7 to 15 minutes on 2 shared cores);
+                      "paper" for the paper's seven, ${PAPER_MODELS.join(",")}
+                      (78 minutes with --epochs 2; see docs/real_data.md)
   --size N            crop side (default ${D.size})
   --epochs N          most epochs per crop CNN (default ${D.epochs}; early stopping and the rest as the quick profile)
   --slice-model NAME  whole-slice model (default ${D.sliceModel})

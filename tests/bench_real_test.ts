@@ -52,6 +52,10 @@ Deno.test("scorePeaks() counts peaks near herniated points and computes both ran
   const r = scorePeaks(slices, size, [0.05, 0.1]);
   assertEquals(r.n, 3);
   assertEquals(r.emptyMaps, 1);
+  assertEquals(r.borderPeaks, 0);
+  // At 20 px the outer 5% is the first and last row and column.
+  assertEquals(scorePeaks([{ ...slices[0], peak: [0, 12] }], size, [0.1]).borderPeaks, 1);
+  assertEquals(scorePeaks([{ ...slices[0], peak: [19, 1] }], size, [0.1]).borderPeaks, 1);
   assertEquals(r.medianDistance, (2 + 6) / 2 / size);
   const [near, far] = r.atDistance;
   assertEquals([near.px, near.hits, far.px, far.hits], [1, 0, 2, 1]);

@@ -42,7 +42,7 @@ import { compareRuns, type Comparison, comparisonCells, type WithCi } from "../t
 import { profileSettings, type TrainSettings } from "../train/profiles.ts";
 import { LUMBAR_LAB_VERSION, trainRun } from "../train/run.ts";
 import { loadModel } from "../train/save.ts";
-import { PAPER_MODELS, type StudySummaryJson, summarizeStudyData } from "./run_study.ts";
+import { type StudySummaryJson, summarizeStudyData } from "./run_study.ts";
 
 /** Defaults of {@link benchReal}, as `deno task bench:real` documents them. */
 export const BENCH_REAL_DEFAULTS = {
@@ -50,7 +50,7 @@ export const BENCH_REAL_DEFAULTS = {
   out: "outputs/bench-real",
   /**
    * Crop CNNs: the three of the paper's seven that train in minutes on 2 CPU cores. All seven at 2 epochs took
-   * 77.5 minutes (docs/real_data.md); pass {@link PAPER_MODELS} (`--models paper`) for them.
+   * 77.5 minutes (docs/real_data.md); pass `PAPER_MODELS` of run_study.ts (`--models paper`) for them.
    */
   models: ["cnn", "alexnet", "mobilenet"],
   /** Crop side in pixels (the quick profile's). */
@@ -79,7 +79,7 @@ export interface BenchRealOptions {
   data?: string;
   /** Output folder: `runs/`, `report.html`, `summary.json`. */
   out?: string;
-  /** Crop CNNs. Default {@link BENCH_REAL_DEFAULTS}' three; {@link PAPER_MODELS} for the paper's seven. */
+  /** Crop CNNs. Default {@link BENCH_REAL_DEFAULTS}' three; `PAPER_MODELS` (run_study.ts) for the paper's seven. */
   models?: readonly string[];
   /** Crop side. */
   size?: number;
@@ -153,6 +153,8 @@ export interface SliceLocalisation {
   n: number;
   /** Maps that were all zero (no positive evidence for the class): misses. */
   emptyMaps: number;
+  /** Peaks in the outer 5% of the slice on any side: on the frame, where no disc lies. */
+  borderPeaks: number;
   /** Median distance from the peak to the nearest herniated point, as a fraction of the side; null when none. */
   medianDistance: number | null;
   atDistance: LocalisationAtDistance[];
@@ -255,7 +257,8 @@ export interface PeakAndPoints {
  * the share of pixel centres within the distance of a herniated point) and a
  * random annotated disc of the slice (the share of its points within the
  * distance of a herniated one, itself included). Slices without a herniated
- * point are left out; a null peak is a miss.
+ * point are left out; a null peak is a miss. Peaks whose pixel centre lies in
+ * the outer 5% of the side are counted as `borderPeaks`.
  *
  * @param slices Peaks and points.
  * @param size Side of the served slices.
@@ -264,7 +267,7 @@ export interface PeakAndPoints {
  * @example
  * ```ts
  * scorePeaks([{ peak: [10, 10], points: [{ x: 12, y: 10, positive: true }] }], 100, [0.05]);
- * // { n: 1, emptyMaps: 0, medianDistance: 0.02, atDistance: [{ fraction: 0.05, px: 5, hits: 1, ... }] }
+ * // { n: 1, emptyMaps: 0, borderPeaks: 0, medianDistance: 0.02, atDistance: [{ fraction: 0.05, px: 5, hits: 1, ... }] }
  * ```
  */
 export function scorePeaks(
@@ -312,11 +315,14 @@ export function scorePeaks(
       randomDisc: n > 0 ? randomDisc / n : null,
     };
   });
+  const band = 0.05 * size;
+  const onBorder = (v: number) => v < band - 0.5 || v > size - 0.5 - band;
+  const borderPeaks = scored.filter((s) => s.peak != null && (onBorder(s.peak[0]) || onBorder(s.peak[1]))).length;
   const sorted = [...distances].sort((a, b) => a - b);
   const median = sorted.length === 0
     ? null
     : (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2 / size;
-  return { n, emptyMaps: scored.filter((s) => s.peak == null).length, medianDistance: median, atDistance };
+  return { n, emptyMaps: scored.filter((s) => s.peak == null).length, borderPeaks, medianDistance: median, atDistance };
 }
 
 /** `annotations` for a `--data` path: a folder's `labels.json`, or the file. */
@@ -398,7 +404,7 @@ async function phantomComparison(path: string, real: Comparison): Promise<BenchR
   const byFamily = new Map(s.comparison.rows.map((r) => [family(r.model), r]));
   const rows = real.rows.map((r): PhantomComparisonRow => {
     const p = byFamily.get(family(r.model));
-    const label = family(r.model) === r.model ? r.model : `${r.model} / ${p?.model ?? "none"} (hybrids)`;
+    const label = p == null || p.model === r.model ? r.model : `${r.model} (phantom: ${p.model})`;
     return {
       model: label,
       real: { accuracy: r.accuracy, f1: r.f1 },
@@ -828,7 +834,9 @@ export function formatBenchReal(s: BenchRealSummary): string {
       formatTable(t.header, t.rows),
       `Median peak distance to the nearest herniated point: ${
         sl.localisation.map((g) => `${g.slices} ${pct(g.medianDistance, 1)} of the side`).join(", ")
-      }; empty maps: ${sl.localisation.map((g) => `${g.slices} ${g.emptyMaps}`).join(", ")}.`,
+      }; peaks on the slice's outer 5% border: ${
+        sl.localisation.map((g) => `${g.slices} ${g.borderPeaks} of ${g.n}`).join(", ")
+      }; all-zero maps: ${sl.localisation.map((g) => `${g.slices} ${g.emptyMaps}`).join(", ")}.`,
     );
   }
   lines.push("");
