@@ -11,6 +11,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
+import { installFusedTraining } from "./backend/fused_layers.ts";
+import { fusedKernelsEnabled } from "./backend/fused_kernels.ts";
 import { startThreadedWasm } from "./backend/wasm_threads.ts";
 
 export { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
@@ -185,6 +187,7 @@ export function wasmThreadsWanted(): number {
 
 async function startWasm(): Promise<void> {
   registerWasmTrainingKernels();
+  installFusedTraining();
   const threads = wasmThreadsWanted();
   // Not tf.findBackend: it would start the backend, single-threaded.
   const running = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm != null;
@@ -292,7 +295,7 @@ function wasmDetails(): string {
   const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? getThreadsCount() : 1;
   return `XNNPACK${simd ? " with SIMD" : " without SIMD"}, ${threads} thread${
     threads > 1 ? "s" : ""
-  }, Lumbar Lab training kernels`;
+  }, Lumbar Lab training kernels${fusedKernelsEnabled() ? " (fused)" : " (fused off: LUMBAR_FUSED=0)"}`;
 }
 
 async function autoSelect(workload: "training" | "inference"): Promise<BackendChoice> {

@@ -459,6 +459,10 @@ export function maxPoolGrad(
   const xd = input.dataSync() as Float32Array;
   const dd = dy.dataSync() as Float32Array;
   const dx = new Float32Array(xd.length);
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * oh <= h && 2 * ow <= w) {
+    maxPool2x2Grad(xd, dd, dx, n, h, w, c, oh, ow);
+    return tf.tensor4d(dx, input.shape);
+  }
   const best = new Float32Array(c);
   const where = new Int32Array(c);
   for (let b = 0; b < n; b++) {
@@ -496,6 +500,47 @@ export function maxPoolGrad(
     }
   }
   return tf.tensor4d(dx, input.shape);
+}
+
+/**
+ * The 2x2, stride-2 max pool of every VGG block and the plain CNN, without
+ * the general loop's bookkeeping: windows do not overlap, so each dy lands
+ * on one input, the first maximum in row order (as the general loop).
+ */
+function maxPool2x2Grad(
+  xd: Float32Array,
+  dd: Float32Array,
+  dx: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  oh: number,
+  ow: number,
+): void {
+  const row = w * c;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const p0 = ((b * h + 2 * oy) * w + 2 * ox) * c;
+        for (let k = 0; k < c; k++, o++) {
+          const i0 = p0 + k, i1 = i0 + c, i2 = i0 + row, i3 = i2 + c;
+          let at = i0, best = xd[i0];
+          if (xd[i1] > best) {
+            best = xd[i1];
+            at = i1;
+          }
+          if (xd[i2] > best) {
+            best = xd[i2];
+            at = i2;
+          }
+          if (xd[i3] > best) at = i3;
+          dx[at] = dd[o];
+        }
+      }
+    }
+  }
 }
 
 type NumericArray = Float32Array | Int32Array | Uint8Array;

@@ -108,6 +108,20 @@ Deno.test("wasm max-pool gradient matches cpu, overlapping windows and padding i
     );
     assertLess(relError(a, b), REL_TOL, `maxPool ${filter}/${stride}/${pad}`);
   }
+  // Ties: the gradient goes to the first maximum of each window, as on cpu.
+  const ties = Array.from({ length: 2 * 8 * 8 * 3 }, () => Math.floor(rng.uniform(0, 3)));
+  const [a, b] = await onBoth(() =>
+    tf.tidy(() =>
+      Array.from(
+        tf.grad((v: tf.Tensor) =>
+          tf.maxPool(v as tf.Tensor4D, 2, 2, "valid").mul(tf.range(1, 97).reshape([2, 4, 4, 3])).sum()
+        )(
+          tf.tensor4d(ties, [2, 8, 8, 3]),
+        ).dataSync(),
+      )
+    )
+  );
+  assertEquals(a, b, "maxPool 2/2 with tied values");
 });
 
 Deno.test("wasm tile, sum and mean match cpu", async () => {

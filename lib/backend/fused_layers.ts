@@ -1,0 +1,149 @@
+/**
+ * Routes training through the fused kernels of `fused_kernels.ts` on wasm:
+ * the training-mode call of tfjs' `BatchNormalization` layer, and the
+ * gradients of `Relu`, `Relu6` and `ClipByValue` (Keras' `ReLU(max_value=6)`).
+ *
+ * The layer is patched on its prototype, not subclassed, so every model
+ * gets it, including models loaded from disk, and saved models stay plain
+ * Keras `BatchNormalization`. Inference, other backends, non-last axes and
+ * layers without center or scale take tfjs' own path unchanged.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { FUSED_KERNELS, fusedKernelsActive, registerFusedKernels } from "./fused_kernels.ts";
+
+/**
+ * Training-mode batch norm over every axis but the last, with its whole
+ * gradient in one fused kernel.
+ *
+ * @returns The output, and the batch mean and biased variance (as tfjs' `moments`) for the moving averages:
+ *   these two are kept out of any `tidy`, so the caller disposes them.
+ */
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, gammaIn, betaIn] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance, invStd] = tf.engine().runKernel(
+      FUSED_KERNELS.batchNormTrain,
+      { x: xIn, gamma: gammaIn, beta: betaIn },
+      { epsilon } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+    save([xIn, gammaIn, mean, invStd]);
+    // The forward function runs inside a tidy: keep the statistics past it.
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, g, m, inv] = saved;
+        return tf.engine().runKernel(
+          FUSED_KERNELS.batchNormGrad,
+          { dy, x: xs, gamma: g, mean: m, invStd: inv },
+          {},
+        ) as tf.Tensor[];
+      },
+    };
+  });
+  const y = (op as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, gamma, beta);
+  return { y, mean: stats!.mean, variance: stats!.variance };
+}
+
+/** The fields of tfjs' BatchNormalization layer that the patch reads. */
+interface BatchNormLayer {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
+  gamma: { read(): tf.Tensor };
+  beta: { read(): tf.Tensor };
+  movingMean: { read(): tf.Tensor; write(t: tf.Tensor): void };
+  movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
+}
+
+type LayerCall = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
+
+function patchBatchNormalization(): void {
+  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: LayerCall };
+  const original = proto.call;
+  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    const training = kwargs?.training ?? false;
+    const axis = this.axis >= 0 ? this.axis : this.axis + input.rank;
+    if (
+      !training || !fusedKernelsActive() || axis !== input.rank - 1 || !this.center || !this.scale ||
+      input.dtype !== "float32" || (Array.isArray(inputs) && inputs.length !== 1)
+    ) {
+      return original.call(this, inputs, kwargs);
+    }
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(input, this.gamma.read(), this.beta.read(), this.epsilon);
+      // Keras' moving averages, as tfjs' layer updates them.
+      for (const [variable, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+        tf.tidy(() => {
+          const orig = variable.read();
+          variable.write(tf.sub(orig, tf.mul(tf.sub(orig, value), 1 - this.momentum)));
+        });
+      }
+      tf.dispose([mean, variance]);
+      return y;
+    });
+  };
+}
+
+type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap) => Record<string, () => tf.Tensor>;
+
+/** Replaces a kernel's gradient with `fast` while the fused kernels are active; tfjs' own otherwise. */
+function overrideGradient(
+  kernelName: string,
+  fast: (dy: tf.Tensor, x: tf.Tensor, attrs: tf.NamedAttrMap) => tf.Tensor,
+) {
+  const original = tf.getGradient(kernelName);
+  if (original == null) throw new Error(`tfjs has no gradient for ${kernelName} to replace`);
+  const originalFunc = original.gradFunc as unknown as GradFunc;
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: original.inputsToSave,
+    outputsToSave: original.outputsToSave,
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap) =>
+      fusedKernelsActive() && dy.dtype === "float32" && saved[0].dtype === "float32"
+        ? {
+          x: () =>
+            fast(dy, saved[0], attrs),
+        }
+        : originalFunc(dy, saved, attrs)) as unknown as tf.GradConfig["gradFunc"],
+  });
+}
+
+function clipGrad(dy: tf.Tensor, x: tf.Tensor, lo: number, hi: number, loExclusive: boolean): tf.Tensor {
+  return tf.engine().runKernel(FUSED_KERNELS.clipGrad, { dy, x }, {
+    lo,
+    hi,
+    loExclusive,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+let installed = false;
+
+/**
+ * Registers the fused kernels and routes batch norm and the ReLU gradients
+ * through them. Safe to call more than once.
+ */
+export function installFusedTraining(): void {
+  if (installed) return;
+  installed = true;
+  registerFusedKernels();
+  patchBatchNormalization();
+  overrideGradient("Relu", (dy, x) => clipGrad(dy, x, 0, Infinity, true));
+  overrideGradient("Relu6", (dy, x) => clipGrad(dy, x, 0, 6, true));
+  overrideGradient("ClipByValue", (dy, x, attrs) => {
+    const { clipValueMin, clipValueMax } = attrs as unknown as { clipValueMin: number; clipValueMax: number };
+    return clipGrad(dy, x, clipValueMin, clipValueMax, false);
+  });
+}
