@@ -150,3 +150,48 @@ Deno.test("fused Adam is bit-identical to tfjs' Adam on a larger tensor over sev
   assertEquals(fused, plain);
   assert(fused.some((v, i) => v !== init[i]), "the variable moved");
 });
+
+Deno.test("a model's first conv skips its unneeded input gradient; every weight gradient is unchanged", async () => {
+  const build = () => {
+    const input = tf.input({ shape: [8, 8, 3] });
+    let x = tf.layers.zeroPadding2d({ padding: 1 }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, name: "c1", kernelInitializer: "glorotUniform" })
+      .apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 5, kernelSize: 3, padding: "same", name: "c2" }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 2 }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: out });
+  };
+  const run = async () => {
+    const model = build();
+    // The same weights for both runs.
+    model.setWeights(
+      model.getWeights().map((w, i) => tf.tidy(() => tf.sin(tf.range(0, w.size).add(i)).reshape(w.shape))),
+    );
+    const x = tf.tidy(() => tf.cos(tf.range(0, 2 * 8 * 8 * 3)).reshape([2, 8, 8, 3]));
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    let grads: number[][] = [];
+    const info = await tf.profile(() => {
+      const { value, grads: g } = tf.variableGrads(
+        () => tf.sum(tf.square(model.apply(x) as tf.Tensor)) as tf.Scalar,
+        vars,
+      );
+      grads = vars.map((v) => Array.from(g[v.name].dataSync()));
+      tf.dispose([value, ...Object.values(g)]);
+      return tf.scalar(0);
+    });
+    tf.dispose(x);
+    model.dispose();
+    return { grads, inputGrads: info.kernels.filter((k) => k.name === "Conv2DBackpropInput").length };
+  };
+  await initBackend("wasm");
+  const was = setFusedKernels(true);
+  const fused = await run();
+  setFusedKernels(false);
+  const plain = await run();
+  setFusedKernels(was);
+  assertEquals(plain.inputGrads, 2, "tfjs computes both convs' input gradients");
+  assertEquals(fused.inputGrads, 1, "only the second conv's input gradient is computed");
+  fused.grads.forEach((g, i) => assertLess(relError(g, plain.grads[i]), 1e-5, `weight ${i}`));
+});

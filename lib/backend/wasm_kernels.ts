@@ -211,10 +211,10 @@ export function conv2dBackpropFilter(
       // wasm matMul with a transpose flag, and StridedSlice, measured 10-30x
       // slower than an explicit Transpose and a 1x1 max-pool subsample.
       const xs = sh === 1 && sw === 1 && oh === h && ow === w ? x : tf.maxPool(x, 1, [sh, sw], "valid");
-      const dW = tf.matMul(
-        tf.transpose(tf.reshape(xs, [-1, c])),
-        tf.reshape(dy, [-1, o]),
-      );
+      const x2 = tf.reshape(xs, [-1, c]), dy2 = tf.reshape(dy, [-1, o]);
+      // Transpose the narrower of x and dy (a full pass over it), then the small result if needed:
+      // DenseNet's 1x1 convs read up to 1024 channels and write 128.
+      const dW = c <= o ? tf.matMul(tf.transpose(x2), dy2) : tf.transpose(tf.matMul(tf.transpose(dy2), x2));
       return tf.reshape(dW, [1, 1, c, o]);
     }
 

@@ -1,7 +1,8 @@
 /**
  * Runs the PyTorch peer benchmark on the same machine, for ratios measured in
  * the same run. `../shared/peer/torch_train.py` covers the paper's reference
- * architectures; `tasks/peer/torch_cnn.py` mirrors our plain CNN.
+ * architectures; `tasks/peer/torch_cnn.py` mirrors our plain CNN and
+ * `tasks/peer/torch_more.py` our MobileNet (v1) and VGG16 with involution.
  *
  * @module
  */
@@ -14,6 +15,9 @@ const PEER_MODELS = [
   "densenet121",
   "vgg16",
 ];
+
+/** Ours that torchvision lacks, mirrored in `tasks/peer/torch_more.py`. */
+const MIRRORED_MODELS = ["mobilenet", "vgg16_involution"];
 
 /** One peer measurement. */
 export interface PeerResult {
@@ -85,6 +89,10 @@ export async function runPeer(
   };
   if (models.includes("cnn")) {
     await run(new URL("tasks/peer/torch_cnn.py", ROOT).pathname, []);
+  }
+  const mirrored = models.filter((m) => MIRRORED_MODELS.includes(m));
+  if (mirrored.length > 0) {
+    await run(new URL("tasks/peer/torch_more.py", ROOT).pathname, [mirrored.join(",")]);
   }
   const shared = models.filter((m) => PEER_MODELS.includes(m));
   const sharedScript = new URL("../shared/peer/torch_train.py", ROOT).pathname;
