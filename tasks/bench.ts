@@ -24,6 +24,7 @@ const USAGE = `Usage: deno task bench [options]
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
   --kernels        also time the wasm training kernels against the forward conv and the built-ins
   --in-process     time all models in this process (default: one process per model)
+  --timeout S      seconds before a model's process is stopped and reported as timed out (default 600)
   --gradcam        also time one Grad-CAM per model (mean of 2 after a warm-up) at each --size, in this process
   --profile        also list the slowest kernels of one training step per model (at the last size)
   --out DIR        output folder (default outputs/bench)
@@ -41,6 +42,7 @@ const args = await startTask(USAGE, {
   profile: { type: "boolean" },
   gradcam: { type: "boolean" },
   "in-process": { type: "boolean" },
+  timeout: { type: "string" },
   out: { type: "string" },
 });
 
@@ -49,6 +51,7 @@ await runMain(async () => {
   const batchSize = intOption("batch", args.batch, 8);
   const steps = intOption("steps", args.steps, 3);
   const cpuSize = intOption("cpu-size", args["cpu-size"], 64);
+  const timeoutS = intOption("timeout", args.timeout, 600);
   const models = args.models ? String(args.models).split(",") : listModels();
   const unknown = models.filter((m) => !listModels().includes(m));
   if (unknown.length > 0) {
@@ -65,6 +68,9 @@ await runMain(async () => {
     for (const name of models) {
       for (const size of sizes) {
         const dir = await Deno.makeTempDir();
+        // A model near wasm's 4 GiB can stall rather than fail (VGG16 with its full top at 224x224).
+        const timer = new AbortController();
+        const timeout = setTimeout(() => timer.abort(), timeoutS * 1000);
         try {
           const child = await new Deno.Command(Deno.execPath(), {
             args: [
@@ -87,13 +93,17 @@ await runMain(async () => {
             ],
             stdout: "null",
             stderr: "inherit",
+            signal: timer.signal,
           }).output();
-          if (!child.success) {
+          if (timer.signal.aborted) {
+            console.error(`[bench] ${name} at ${size}x${size}: stopped after ${timeoutS} s (--timeout)`);
+          } else if (!child.success) {
             console.error(`[bench] ${name} at ${size}x${size}: its process failed (exit ${child.code})`);
           } else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
           // The peer right after each model, so both see the same machine load.
           if (args.peer) peer.push(...await runPeer([name], size, batchSize));
         } finally {
+          clearTimeout(timeout);
           await Deno.remove(dir, { recursive: true });
         }
       }

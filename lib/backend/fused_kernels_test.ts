@@ -195,3 +195,25 @@ Deno.test("a model's first conv skips its unneeded input gradient; every weight 
   assertEquals(fused.inputGrads, 1, "only the second conv's input gradient is computed");
   fused.grads.forEach((g, i) => assertLess(relError(g, plain.grads[i]), 1e-5, `weight ${i}`));
 });
+
+Deno.test("in-place Adam never changes a clone that shares the variable's data", async () => {
+  await initBackend("wasm");
+  const was = setFusedKernels(true);
+  try {
+    const v = tf.variable(tf.tensor1d([1, 2, 3]), true, `clone_${Math.random()}`);
+    const snapshot = tf.clone(v);
+    const opt = leanAdam(0.1);
+    opt.minimize(() => tf.sum(tf.square(v)) as tf.Scalar, false, [v]);
+    assertEquals(Array.from(snapshot.dataSync()), [1, 2, 3], "the clone keeps the old values");
+    assertLess(v.dataSync()[0], 1, "the variable moved");
+    snapshot.dispose();
+    // With no clone left, the next step runs in place and still moves it.
+    const before = v.dataSync()[0];
+    opt.minimize(() => tf.sum(tf.square(v)) as tf.Scalar, false, [v]);
+    assertLess(v.dataSync()[0], before);
+    opt.dispose();
+    v.dispose();
+  } finally {
+    setFusedKernels(was);
+  }
+});
