@@ -107,8 +107,9 @@ export async function ensembleRuns(
   const p = await loadMemberPredictions(runs, { cacheDir: options.cacheDir, log: options.log });
   const { members, classes, record: first, data, split } = p;
   const seed = first.seed;
+  const patientOf = new Map(data.items.map((it) => [it.id, it.patientId]));
   const evaluate = (labels: number[], probs: number[][], ids: string[]) =>
-    evaluateProbabilities(labels, probs, classes, { seed, ids });
+    evaluateProbabilities(labels, probs, classes, { seed, ids, patients: ids.map((id) => patientOf.get(id)) });
 
   const results: EnsembleResult[] = [];
   for (const method of methods) {

@@ -159,10 +159,12 @@ export function hybridAblation(
       const testEval = evaluateProbabilities(test.labels, head.predictProba(featureRows(test, set)), classes, {
         seed,
         ids: test.ids,
+        patients: test.groups,
       });
       const valEval = evaluateProbabilities(val.labels, head.predictProba(featureRows(val, set)), classes, {
         seed,
         ids: val.ids,
+        patients: val.groups,
       });
       const row: AblationRow = {
         name: variantName(set, p),

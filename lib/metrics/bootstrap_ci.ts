@@ -17,6 +17,12 @@ export interface BootstrapCiOptions {
   confidence?: number;
   /** Seed for `createRng` (default 0): the same seed gives the same interval. */
   seed?: number;
+  /**
+   * A group per sample, such as its patient: resample whole groups (a cluster bootstrap) rather than
+   * samples. Samples of one patient are not independent, and resampling them one by one gives intervals
+   * that are too narrow.
+   */
+  groups?: readonly string[];
 }
 
 /** What {@link bootstrapCi} returns. */
@@ -31,6 +37,23 @@ export interface BootstrapCi {
   confidence: number;
   /** Resamples whose metric was finite and entered the quantiles (resamples giving NaN are skipped). */
   iterations: number;
+  /** Units resampled: the number of groups, or of samples when there were no groups. */
+  units: number;
+}
+
+/** Sample indices per group, in order of first appearance; one group per sample when there are no groups. */
+function clusters(n: number, groups: readonly string[] | undefined): number[][] {
+  if (groups == null) return Array.from({ length: n }, (_, i) => [i]);
+  if (groups.length !== n) {
+    throw new RangeError(`groups must give one group per sample: ${groups.length} groups for ${n} samples`);
+  }
+  const byGroup = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    const list = byGroup.get(g);
+    if (list) list.push(i);
+    else byGroup.set(g, [i]);
+  });
+  return [...byGroup.values()];
 }
 
 /** numpy's default ("linear") quantile of sorted values. */
@@ -42,7 +65,8 @@ function quantile(sorted: readonly number[], q: number): number {
 
 /**
  * A percentile bootstrap confidence interval for any metric: `iterations` times, draw `n` samples with
- * replacement (pairs of true and predicted label kept together), score them, and take the
+ * replacement (pairs of true and predicted label kept together; with `groups`, draw as many whole groups
+ * as there are, so resamples vary in size), score them, and take the
  * `(1 ∓ confidence) / 2` quantiles (linear interpolation, as `np.percentile`). Seeded, so it repeats.
  *
  * @param yTrue True class indices.
@@ -77,14 +101,16 @@ export function bootstrapCi(
     throw new RangeError(`confidence must lie in (0, 1). Received: confidence=${confidence}`);
   }
   const n = yTrue.length;
+  const members = clusters(n, options.groups);
   const rng = createRng(seed);
   const values: number[] = [];
   for (let it = 0; it < iterations; it++) {
-    const t = new Array<number>(n), p = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(0, n - 1);
-      t[i] = yTrue[j];
-      p[i] = yPred[j];
+    const t: number[] = [], p: number[] = [];
+    for (let g = 0; g < members.length; g++) {
+      for (const j of members[rng.int(0, members.length - 1)]) {
+        t.push(yTrue[j]);
+        p.push(yPred[j]);
+      }
     }
     const v = metric(t, p);
     if (Number.isFinite(v)) values.push(v);
@@ -98,5 +124,6 @@ export function bootstrapCi(
     high: quantile(values, 1 - alpha),
     confidence,
     iterations: values.length,
+    units: members.length,
   };
 }

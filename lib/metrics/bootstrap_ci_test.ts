@@ -53,6 +53,7 @@ Deno.test("bootstrapCi() is [1, 1] for a perfect classifier", () => {
     high: 1,
     confidence: 0.95,
     iterations: 2000,
+    units: 10,
   });
   const f1 = bootstrapCi(y, y, (t, p) => macroF1(t, p), { seed: 3, iterations: 300 });
   assertEquals([f1.low, f1.high], [1, 1]);
@@ -76,4 +77,34 @@ Deno.test("bootstrapCi() rejects bad input and options", () => {
   assertThrows(() => bootstrapCi([0], [0, 1], accuracy), RangeError, "differ in length");
   assertThrows(() => bootstrapCi([0], [0], accuracy, { iterations: 0 }), RangeError, "iterations=0");
   assertThrows(() => bootstrapCi([0], [0], accuracy, { confidence: 1 }), RangeError, "confidence=1");
+});
+
+Deno.test("bootstrapCi() with groups resamples whole patients, and widens when a patient's slices agree", () => {
+  // 12 patients with 5 slices each; a patient's slices are all right or all wrong (as correlated slices are).
+  const yTrue: number[] = [], yPred: number[] = [], patients: string[] = [];
+  const rng = createRng(4);
+  for (let pt = 0; pt < 12; pt++) {
+    const right = rng.next() < 0.6;
+    for (let s = 0; s < 5; s++) {
+      const t = rng.int(0, 2);
+      yTrue.push(t);
+      yPred.push(right ? t : (t + 1) % 3);
+      patients.push(`p${pt}`);
+    }
+  }
+  const bySlice = bootstrapCi(yTrue, yPred, accuracy, { seed: 2, iterations: 2000 });
+  const byPatient = bootstrapCi(yTrue, yPred, accuracy, { seed: 2, iterations: 2000, groups: patients });
+  assertEquals(bySlice.units, 60);
+  assertEquals(byPatient.units, 12);
+  assertEquals(byPatient.estimate, bySlice.estimate);
+  assertLess(bySlice.high - bySlice.low, byPatient.high - byPatient.low, "patients give the wider, honest interval");
+  // Every resample keeps each drawn patient whole: its size is a multiple of 5.
+  const sizes = new Set<number>();
+  bootstrapCi(yTrue, yPred, (t, p) => (sizes.add(t.length % 5), accuracy(t, p)), {
+    seed: 2,
+    iterations: 50,
+    groups: patients,
+  });
+  assertEquals([...sizes], [0]);
+  assertThrows(() => bootstrapCi([0, 1], [0, 1], accuracy, { groups: ["a"] }), RangeError, "one group per sample");
 });

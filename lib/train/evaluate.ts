@@ -41,11 +41,20 @@ export interface Evaluation {
   accuracy: number;
   macroF1: number;
   /**
-   * Percentile bootstrap intervals over the images of the split: accuracy and
-   * the macro averages of precision, recall, F1 and one-vs-rest AUC (AUC over
-   * the classes defined in each resample; resamples where none is are skipped).
+   * Percentile bootstrap intervals over the split, resampling patients when
+   * every item has one and images otherwise (`resampled`; each interval's
+   * `units` counts them): accuracy and the macro averages of precision,
+   * recall, F1 and one-vs-rest AUC (AUC over the classes defined in each
+   * resample; resamples where none is are skipped).
    */
-  ci: { accuracy: BootstrapCi; precision: BootstrapCi; recall: BootstrapCi; macroF1: BootstrapCi; auc?: BootstrapCi };
+  ci: {
+    accuracy: BootstrapCi;
+    precision: BootstrapCi;
+    recall: BootstrapCi;
+    macroF1: BootstrapCi;
+    auc?: BootstrapCi;
+    resampled: "patients" | "images";
+  };
   report: ClassificationReport;
   roc: RocAucResult;
   confusionMatrix: number[][];
@@ -68,6 +77,12 @@ export interface EvaluateOptions {
   ids?: readonly string[];
   /** How many top losses to keep. Default 8. */
   topLosses?: number;
+  /**
+   * The patient of each item. When every item has one, the intervals resample patients (a cluster
+   * bootstrap): slices of one patient are not independent, and resampling them one by one understates
+   * the uncertainty. Items without a patient fall back to resampling images.
+   */
+  patients?: readonly (string | undefined)[];
 }
 
 /**
@@ -97,8 +112,12 @@ export function evaluateProbabilities(
   const f1 = (t: readonly number[], p: readonly number[]) => macroF1(t, p, k);
   // Resample image indices, so every interval, AUC's included, comes from the same resamples.
   const all = yTrue.map((_, i) => i);
+  const patients = options.patients;
+  const groups = patients != null && patients.length === yTrue.length && patients.every((p) => p != null)
+    ? patients as readonly string[]
+    : undefined;
   const byIndex = (metric: (idx: readonly number[]) => number) =>
-    bootstrapCi(all, all, (idx) => metric(idx), { seed, iterations });
+    bootstrapCi(all, all, (idx) => metric(idx), { seed, iterations, groups });
   const macroOf = (idx: readonly number[], key: "precision" | "recall") =>
     classificationReport(idx.map((i) => yTrue[i]), idx.map((i) => yPred[i]), classes, { warn: false }).macroAvg[key];
   const roc = rocAuc(yTrue, probs, classes);
@@ -113,11 +132,12 @@ export function evaluateProbabilities(
     accuracy: accuracy(yTrue, yPred),
     macroF1: f1(yTrue, yPred),
     ci: {
-      accuracy: bootstrapCi(yTrue, yPred, accuracy, { seed, iterations }),
+      accuracy: bootstrapCi(yTrue, yPred, accuracy, { seed, iterations, groups }),
       precision: byIndex((idx) => macroOf(idx, "precision")),
       recall: byIndex((idx) => macroOf(idx, "recall")),
-      macroF1: bootstrapCi(yTrue, yPred, f1, { seed, iterations }),
+      macroF1: bootstrapCi(yTrue, yPred, f1, { seed, iterations, groups }),
       auc: aucCi,
+      resampled: groups ? "patients" : "images",
     },
     report: classificationReport(yTrue, yPred, classes, { warn: false }),
     roc,

@@ -140,6 +140,7 @@ export async function evaluateRun(dir: string, options: EvaluateRunOptions = {})
     const evaluation = evaluateProbabilities(labels, probs, record.classes, {
       seed: record.seed,
       ids: indices.map((i) => data.items[i].id),
+      patients: indices.map((i) => data.items[i].patientId),
     });
     const out = options.out ?? (external ? `${dir}-external` : dir);
     await Deno.mkdir(out, { recursive: true });

@@ -23,8 +23,10 @@ export function formatEvaluation(e: Evaluation, title: string): string {
     : `${e.roc.macro.toFixed(3)}${
       e.ci.auc ? ` (95% CI [${e.ci.auc.low.toFixed(3)}, ${e.ci.auc.high.toFixed(3)}])` : ""
     }`;
+  // Older metrics.json files have no `resampled`: their intervals resampled images.
+  const unit = e.ci.resampled === "patients" ? `${e.ci.accuracy.units} patients` : "images";
   const lines = [
-    `${title}: ${e.n} images`,
+    `${title}: ${e.n} images (intervals resample ${unit})`,
     `  accuracy ${pct(e.accuracy)} (95% CI ${ci(e.ci.accuracy)}), macro-F1 ${pct(e.macroF1)} (95% CI ${
       ci(e.ci.macroF1)
     }), macro AUC ${auc}`,

@@ -341,10 +341,12 @@ export async function trainRun(config: RunConfig, dir: string, options: TrainRun
   const testEval = evaluateProbabilities(test.labels, await predictProbabilities(model, test), data.classes, {
     seed: config.seed,
     ids,
+    patients: split.test.map((i) => data.items[i].patientId),
   });
   const valEval = evaluateProbabilities(val.labels, await predictProbabilities(model, val), data.classes, {
     seed: config.seed,
     ids: split.val.map((i) => data.items[i].id),
+    patients: split.val.map((i) => data.items[i].patientId),
   });
   await saveModel(model, `${dir}/model`);
   await writeRunMetrics(dir, config.model, testEval, valEval, {
