@@ -251,6 +251,23 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
+/**
+ * A DICOM file's Patient ID (0010,0020), so that class folders of DICOM
+ * slices split and bootstrap by patient without a manifest. Undefined for
+ * other files, files without the tag, and files that do not decode (the
+ * file check reports those).
+ */
+async function dicomPatientId(path: string): Promise<string | undefined> {
+  if (extensionOf(path) !== "dcm" && !hasDicomPreamble(await readHead(path, 132).catch(() => new Uint8Array()))) {
+    return undefined;
+  }
+  try {
+    return decodeDicom(await Deno.readFile(path), path).patientId;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the bytes carry the DICOM preamble ("DICM" at offset 128). */
 export function hasDicomPreamble(head: Uint8Array): boolean {
   return head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d;
@@ -335,7 +352,8 @@ export async function loadDataset(root: string, options: LoadDatasetOptions = {}
         continue;
       }
     }
-    items.push({ ...item, label: normalizeClassName(item.label, classMap) });
+    const patientId = item.patientId ?? await dicomPatientId(item.path);
+    items.push({ ...item, label: normalizeClassName(item.label, classMap), ...(patientId ? { patientId } : {}) });
   }
   const canonical = CLASSES as readonly string[];
   const present = new Set(items.map((i) => i.label));

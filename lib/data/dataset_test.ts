@@ -154,7 +154,7 @@ Deno.test({
     await Deno.mkdir(`${root}/Spondylosis`);
     const bmp = `${root}/src.bmp`;
     await Deno.writeFile(bmp, bmpGray(16, 16, (x, y) => x * 8 + y));
-    await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Healthy/one.dcm`);
+    await dcmtk("img2dcm", "-i", "BMP", "-k", "PatientID=P7", bmp, `${root}/Healthy/one.dcm`);
     await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Spondylosis/two.dcm`);
     await dcmtk("img2dcm", "-i", "BMP", bmp, `${root}/Spondylosis/nopixels.dcm`);
     await dcmtk("dcmodify", "-nb", "-ea", "(7fe0,0010)", `${root}/Spondylosis/nopixels.dcm`);
@@ -163,6 +163,8 @@ Deno.test({
     assertEquals(items.length, 2);
     const reason = skipped.find((s) => s.path.endsWith("nopixels.dcm"))?.reason ?? "(not skipped)";
     assert(/pixel data/i.test(reason), reason);
+    // Patient ID (0010,0020) keeps a patient's slices in one split; a file without one has none.
+    assertEquals(items.map((i) => [i.path.split("/").pop(), i.patientId]), [["one.dcm", "P7"], ["two.dcm", undefined]]);
     const img = await decodeImage(items[0].path, { size: 16 });
     assert(img.some((v) => v > 0.5) && img.some((v) => v < 0.1), "decoded DICOM spans the window");
   } finally {

@@ -93,6 +93,8 @@ export interface DicomImage {
   window?: DicomWindow;
   /** Modality (0008,0060), when present. */
   modality?: string;
+  /** Patient ID (0010,0020), when present: keeps a patient's slices in one split. */
+  patientId?: string;
 }
 
 /** Raised when a file cannot be decoded; the message names the file and the reason. */
@@ -403,6 +405,7 @@ function decodeDataSet(ds: DataSet, options: DicomDecodeOptions, fail: Fail): Di
     frame,
     rescale: { slope, intercept },
     modality: cleanString(ds.string("x00080060")),
+    patientId: cleanString(ds.string("x00100020")),
   };
 
   if (colour) {
