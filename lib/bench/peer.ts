@@ -1,8 +1,8 @@
 /**
  * Runs the PyTorch peer benchmark on the same machine, for ratios measured in
  * the same run. `../shared/peer/torch_train.py` covers the paper's reference
- * architectures; `tasks/peer/torch_cnn.py` mirrors our plain CNN and
- * `tasks/peer/torch_more.py` our MobileNet (v1) and VGG16 with involution.
+ * architectures; `tasks/peer/torch_mirrors.py` mirrors the models it lacks:
+ * our plain CNN, MobileNet (v1) and VGG16 with involution.
  *
  * @module
  */
@@ -16,8 +16,8 @@ const PEER_MODELS = [
   "vgg16",
 ];
 
-/** Ours that torchvision lacks, mirrored in `tasks/peer/torch_more.py`. */
-const MIRRORED_MODELS = ["mobilenet", "vgg16_involution"];
+/** Ours that torchvision lacks, mirrored in `tasks/peer/torch_mirrors.py`. */
+const MIRRORED_MODELS = ["cnn", "mobilenet", "vgg16_involution"];
 
 /** One peer measurement. */
 export interface PeerResult {
@@ -87,12 +87,9 @@ export async function runPeer(
       );
     }
   };
-  if (models.includes("cnn")) {
-    await run(new URL("tasks/peer/torch_cnn.py", ROOT).pathname, []);
-  }
   const mirrored = models.filter((m) => MIRRORED_MODELS.includes(m));
   if (mirrored.length > 0) {
-    await run(new URL("tasks/peer/torch_more.py", ROOT).pathname, [mirrored.join(",")]);
+    await run(new URL("tasks/peer/torch_mirrors.py", ROOT).pathname, [mirrored.join(",")]);
   }
   const shared = models.filter((m) => PEER_MODELS.includes(m));
   const sharedScript = new URL("../shared/peer/torch_train.py", ROOT).pathname;

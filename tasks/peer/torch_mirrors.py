@@ -1,16 +1,26 @@
-# PyTorch mirrors of two of our models that torchvision lacks: MobileNet v1
-# (alpha 1.0, Keras' layout: lib/models/mobilenet.ts) and VGG16 with
+# PyTorch mirrors of our models that torchvision lacks: the plain CNN
+# (lib/models/cnn.ts), MobileNet v1 (alpha 1.0, Keras' layout:
+# lib/models/mobilenet.ts) and VGG16 with
 # involution in place of the second and third 3x3 convs of blocks 4 and 5
 # (lib/models/vgg16_involution.ts; involution after Li et al.'s official
 # involution_naive.py, K=3, 16 channels per group, reduction 4). The VGG top
 # flattens the last map, as ours does (torchvision's VGG16 pools it to 7x7
 # first, which at 128x128 gives its top 3x our top's weights).
 # Timed the same way as ../shared/peer/torch_train.py.
-# Usage: /usr/bin/python3 torch_more.py SIZE BATCH mobilenet,vgg16_involution
+# Usage: /usr/bin/python3 torch_mirrors.py SIZE BATCH cnn,mobilenet,vgg16_involution
 import sys, time, torch
 from torch import nn
 torch.set_num_threads(2); torch.manual_seed(0)
 size = int(sys.argv[1]); batch = int(sys.argv[2]); names = sys.argv[3].split(",")
+
+def cnn(classes=4, filters=(16, 32, 64, 128)):
+    layers, c = [], 3
+    for i, f in enumerate(filters):
+        layers += [nn.Conv2d(c, f, 3, padding=1, bias=False), nn.BatchNorm2d(f), nn.ReLU()]
+        if i < len(filters) - 1:
+            layers.append(nn.MaxPool2d(2))
+        c = f
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(c, classes))
 
 def mobilenet_v1(classes=4):
     def cbr(i, o, s):
@@ -51,7 +61,7 @@ def vgg16_involution(classes=4):
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(c * side * side, 4096), nn.ReLU(), nn.Dropout(0.5),
                          nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5), nn.Linear(4096, classes))
 
-ctor = {"mobilenet": mobilenet_v1, "vgg16_involution": vgg16_involution}
+ctor = {"cnn": cnn, "mobilenet": mobilenet_v1, "vgg16_involution": vgg16_involution}
 for n in names:
     m = ctor[n](); opt = torch.optim.Adam(m.parameters(), 1e-3); lossf = nn.CrossEntropyLoss()
     x = torch.randn(batch, 3, size, size); y = torch.randint(0, 4, (batch,))
