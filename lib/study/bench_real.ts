@@ -43,6 +43,7 @@ import { profileSettings, type TrainSettings } from "../train/profiles.ts";
 import { LUMBAR_LAB_VERSION, trainRun } from "../train/run.ts";
 import { loadModel } from "../train/save.ts";
 import { type StudySummaryJson, summarizeStudyData } from "./run_study.ts";
+import { bestByValidationF1, runCompleted, trainModels } from "./train_models.ts";
 
 /** Defaults of {@link benchReal}, as `deno task bench:real` documents them. */
 export const BENCH_REAL_DEFAULTS = {
@@ -345,10 +346,6 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
   return await Deno.readTextFile(path).then(JSON.parse).catch(() => undefined);
 }
 
-async function completed(dir: string): Promise<boolean> {
-  return (await readJson(`${dir}/status.json`))?.state === "completed";
-}
-
 /** Accuracy of answering the training split's most frequent class, from a study's counts. */
 function majorityBaseline(study: StudySummary): number | null {
   const counts = study.counts as Record<string, Record<string, number>> | undefined;
@@ -540,49 +537,29 @@ export async function benchReal(options: BenchRealOptions = {}): Promise<BenchRe
   log(`[bench:real] ${crops.skipped.length} points skipped (Schmorl's nodes, unknown levels); see the runs' logs`);
 
   // 1. The crop CNNs.
-  const cnnRuns: string[] = [];
-  let interrupted = false;
-  for (const model of models) {
-    const dir = `${runsDir}/${model}`;
-    if (options.resume && await completed(dir)) {
-      log(`[bench:real] ${model}: finished earlier, kept`);
-      cnnRuns.push(dir);
-      continue;
-    }
-    const result = await timed(
-      `train ${model}`,
-      () =>
-        trainRun({ model, profile: "quick", settings, data: cropSpec, seed }, dir, {
-          resume: options.resume,
-          signal: options.signal,
-          log,
-        }),
-    );
-    if (result.stopReason === "interrupted") {
-      interrupted = true;
-      break;
-    }
-    cnnRuns.push(dir);
-    const t = result.test!;
-    log(
-      `[bench:real] ${model}: test accuracy ${pct(t.accuracy, 1)} [${pct(t.ci.accuracy.low, 1)}, ${
-        pct(t.ci.accuracy.high, 1)
-      }], macro-F1 ${pct(t.macroF1, 1)} in ${result.trainSeconds.toFixed(0)} s`,
-    );
-  }
+  const trained = await trainModels(models, {
+    runsDir,
+    tag: "bench:real",
+    profile: "quick",
+    settingsFor: () => settings,
+    data: cropSpec,
+    seed,
+    resume: options.resume,
+    signal: options.signal,
+    log,
+    timed,
+  });
+  const cnnRuns = trained.runs;
+  let interrupted = trained.interrupted;
 
   // 2. The hybrid, on the CNN with the best validation macro-F1; 3. the ensembles.
   const extraRuns: string[] = [];
   let hybridBackbone: BenchRealSummary["crops"]["hybridBackbone"] = null;
   if (!interrupted && cnnRuns.length > 0 && !skip.has("hybrid")) {
-    let best = cnnRuns[0], bestF1 = -1;
-    for (const dir of cnnRuns) {
-      const val = (await readJson(`${dir}/metrics.json`))?.val as { macroF1?: number } | undefined;
-      if ((val?.macroF1 ?? -1) > bestF1) [best, bestF1] = [dir, val!.macroF1!];
-    }
+    const { run: best, valMacroF1: bestF1 } = await bestByValidationF1(cnnRuns);
     hybridBackbone = { run: best, valMacroF1: bestF1 };
     const dir = `${runsDir}/${best.split("/").pop()}-svm`;
-    if (!(options.resume && await completed(dir))) {
+    if (!(options.resume && await runCompleted(dir))) {
       log(`[bench:real] CNN-SVM hybrid on ${best} (best validation macro-F1 ${bestF1.toFixed(3)})`);
       await timed("hybrid", () => trainHybridRun({ backbone: { run: best }, pca: 0.95, ablation: false, log }, dir));
     }
@@ -701,7 +678,7 @@ async function wholeSlices(o: WholeSliceOptions): Promise<BenchRealSlices | null
   const data = await loadStudyData(spec, o.size) as StudyData as KeypointSliceData;
   const study = await summarizeStudyData(data, o.seed);
   o.log(`[bench:real] slices: ${study.description}`);
-  if (!(o.resume && await completed(o.dir))) {
+  if (!(o.resume && await runCompleted(o.dir))) {
     const result = await trainRun({ model: o.model, profile: "quick", settings, data: spec, seed: o.seed }, o.dir, {
       resume: o.resume,
       signal: o.signal,

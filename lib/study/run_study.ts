@@ -23,7 +23,8 @@ import { writeStudyReport } from "../report/html_report.ts";
 import type { StudySummary } from "../report/report_study.ts";
 import { compareRuns, type Comparison } from "../train/compare_runs.ts";
 import { profileSettings, type TrainSettings } from "../train/profiles.ts";
-import { LUMBAR_LAB_VERSION, studySplit, trainRun } from "../train/run.ts";
+import { LUMBAR_LAB_VERSION, studySplit } from "../train/run.ts";
+import { bestByValidationF1, runCompleted, trainModels } from "./train_models.ts";
 
 /** The seven architectures of the paper, in its order. */
 export const PAPER_MODELS = [
@@ -119,11 +120,6 @@ export async function summarizeStudyData(data: StudyData, seed: number): Promise
   };
 }
 
-async function completed(dir: string): Promise<boolean> {
-  const status = await Deno.readTextFile(`${dir}/status.json`).then(JSON.parse).catch(() => undefined);
-  return status?.state === "completed";
-}
-
 /**
  * Runs the whole study.
  *
@@ -158,49 +154,25 @@ export async function runStudy(options: StudyOptions): Promise<StudySummaryJson>
   log(`[study] ${study.description}`);
   for (const w of study.warnings ?? []) log(`[study] warning: ${w}`);
 
-  const cnnRuns: string[] = [];
-  let interrupted = false;
-  for (const model of models) {
-    const dir = `${runsDir}/${model}`;
-    if (options.resume && await completed(dir)) {
-      log(`[study] ${model}: finished earlier, kept`);
-      cnnRuns.push(dir);
-      continue;
-    }
-    const modelSettings = { ...profileSettings(profile, model), ...options.settings };
-    const result = await timed(
-      `train ${model}`,
-      () =>
-        trainRun({ model, profile, settings: modelSettings, data, seed }, dir, {
-          resume: options.resume,
-          signal: options.signal,
-          log,
-        }),
-    );
-    if (result.stopReason === "interrupted") {
-      interrupted = true;
-      break;
-    }
-    cnnRuns.push(dir);
-    const t = result.test!;
-    log(
-      `[study] ${model}: test accuracy ${(100 * t.accuracy).toFixed(1)}% [${(100 * t.ci.accuracy.low).toFixed(1)}, ${
-        (100 * t.ci.accuracy.high).toFixed(1)
-      }], macro-F1 ${(100 * t.macroF1).toFixed(1)}% in ${result.trainSeconds.toFixed(0)} s`,
-    );
-  }
+  const { runs: cnnRuns, interrupted } = await trainModels(models, {
+    runsDir,
+    tag: "study",
+    profile,
+    settingsFor: (model) => ({ ...profileSettings(profile, model), ...options.settings }),
+    data,
+    seed,
+    resume: options.resume,
+    signal: options.signal,
+    log,
+    timed,
+  });
 
   const extraRuns: string[] = [];
   if (!interrupted && cnnRuns.length > 0 && !skip.has("hybrid")) {
     // The hybrid's backbone: the CNN with the best validation macro-F1, as a user would pick it.
-    let best = cnnRuns[0], bestF1 = -1;
-    for (const dir of cnnRuns) {
-      const m = await Deno.readTextFile(`${dir}/metrics.json`).then(JSON.parse).catch(() => undefined);
-      const f1 = m?.val?.macroF1 ?? -1;
-      if (f1 > bestF1) [best, bestF1] = [dir, f1];
-    }
+    const { run: best, valMacroF1: bestF1 } = await bestByValidationF1(cnnRuns);
     const dir = `${runsDir}/${best.split("/").pop()}-svm`;
-    if (options.resume && await completed(dir)) extraRuns.push(dir);
+    if (options.resume && await runCompleted(dir)) extraRuns.push(dir);
     else {
       log(`[study] CNN-SVM hybrid on ${best} (best validation macro-F1 ${bestF1.toFixed(3)})`);
       await timed("hybrid", () => trainHybridRun({ backbone: { run: best }, pca: 0.95, log }, dir));
