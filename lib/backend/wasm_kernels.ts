@@ -395,7 +395,8 @@ export function depthwiseConv2dBackpropFilter(
   const xd = x.dataSync() as Float32Array;
   const dd = dy.dataSync() as Float32Array;
   const cm = c * m;
-  const out = new Float32Array(fh * fw * cm);
+  // float64 sums: no float32 rounding at each of the N*H*W steps; about as fast (8x64x64x32: 26 vs 25 ms).
+  const out = new Float64Array(fh * fw * cm);
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let i = 0; i < fh; i++) {
@@ -425,7 +426,7 @@ export function depthwiseConv2dBackpropFilter(
       }
     }
   }
-  return tf.tensor4d(out, filterShape);
+  return tf.tensor4d(Float32Array.from(out), filterShape);
 }
 
 /**
