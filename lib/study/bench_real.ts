@@ -43,7 +43,7 @@ import { profileSettings, type TrainSettings } from "../train/profiles.ts";
 import { LUMBAR_LAB_VERSION, trainRun } from "../train/run.ts";
 import { loadModel } from "../train/save.ts";
 import { type StudySummaryJson, summarizeStudyData } from "./run_study.ts";
-import { bestByValidationF1, runCompleted, trainModels } from "./train_models.ts";
+import { bestByValidationF1, readJson, runCompleted, stageTimer, trainModels } from "./train_models.ts";
 
 /** Defaults of {@link benchReal}, as `deno task bench:real` documents them. */
 export const BENCH_REAL_DEFAULTS = {
@@ -342,10 +342,6 @@ async function resolveAnnotations(path: string): Promise<string> {
   return file;
 }
 
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  return await Deno.readTextFile(path).then(JSON.parse).catch(() => undefined);
-}
-
 /** Accuracy of answering the training split's most frequent class, from a study's counts. */
 function majorityBaseline(study: StudySummary): number | null {
   const counts = study.counts as Record<string, Record<string, number>> | undefined;
@@ -512,16 +508,8 @@ export async function benchReal(options: BenchRealOptions = {}): Promise<BenchRe
     if (!(f > 0 && f <= 1)) throw new RangeError(`Each tolerance must be in (0, 1]. Received: ${f}`);
   }
   const runsDir = `${out}/runs`;
-  const seconds: Record<string, number> = {};
+  const { seconds, timed } = stageTimer();
   const tStart = performance.now();
-  const timed = async <T>(stage: string, f: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await f();
-    } finally {
-      seconds[stage] = Math.round((performance.now() - t0) / 100) / 10;
-    }
-  };
 
   const annotations = await resolveAnnotations(options.data ?? D.data);
   const cropSpec: KeypointDataSpec = { kind: "keypoints", annotations, levels: "discs" };

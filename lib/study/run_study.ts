@@ -24,7 +24,7 @@ import type { StudySummary } from "../report/report_study.ts";
 import { compareRuns, type Comparison } from "../train/compare_runs.ts";
 import { profileSettings, type TrainSettings } from "../train/profiles.ts";
 import { LUMBAR_LAB_VERSION, studySplit } from "../train/run.ts";
-import { bestByValidationF1, runCompleted, trainModels } from "./train_models.ts";
+import { bestByValidationF1, runCompleted, stageTimer, trainModels } from "./train_models.ts";
 
 /** The seven architectures of the paper, in its order. */
 export const PAPER_MODELS = [
@@ -139,15 +139,7 @@ export async function runStudy(options: StudyOptions): Promise<StudySummaryJson>
     seed,
   };
   const runsDir = `${options.out}/runs`;
-  const seconds: Record<string, number> = {};
-  const timed = async <T>(stage: string, f: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await f();
-    } finally {
-      seconds[stage] = Math.round((performance.now() - t0) / 100) / 10;
-    }
-  };
+  const { seconds, timed } = stageTimer();
 
   const studyData = await timed("data", () => loadStudyData(data, settings.size, { cacheDir: "outputs/cache" }));
   const study = await timed("leakage checks", () => summarizeStudyData(studyData, seed));

@@ -1,7 +1,7 @@
 /**
- * The steps that `deno task demo` and `deno task bench:real` share: train
- * each CNN into its own run folder (keeping finished ones on resume), and
- * pick the hybrid's backbone.
+ * The steps that `deno task demo` and `deno task bench:real` share: time
+ * stages, train each CNN into its own run folder (keeping finished ones on
+ * resume), and pick the hybrid's backbone.
  *
  * @module
  */
@@ -9,8 +9,29 @@ import type { DataSpec } from "../data/study_data.ts";
 import type { TrainSettings } from "../train/profiles.ts";
 import { trainRun } from "../train/run.ts";
 
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+/** A JSON file's content, or undefined when it is missing or not JSON. */
+export async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   return await Deno.readTextFile(path).then(JSON.parse).catch(() => undefined);
+}
+
+/**
+ * Wall seconds per named stage (to 0.1 s), filled by `timed`, which runs a
+ * stage and records its time even when it throws.
+ */
+export function stageTimer(): {
+  seconds: Record<string, number>;
+  timed: <T>(stage: string, f: () => Promise<T>) => Promise<T>;
+} {
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      seconds[stage] = Math.round((performance.now() - t0) / 100) / 10;
+    }
+  };
+  return { seconds, timed };
 }
 
 /** Whether a run folder holds a finished run (`status.json` says `completed`). */
