@@ -85,3 +85,13 @@ function check(e: unknown, ErrorClass?: new (...args: any[]) => Error, includes?
     throw new AssertionError(`Expected message to include "${includes}", got "${(e as Error).message}"`);
   }
 }
+
+/** ‖a − b‖ / ‖b‖ (2-norms), for comparing float results computed in another order. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / (den || 1));
+}

@@ -1,18 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals, assertLess } from "../../tests/assert.ts";
+import { assert, assertEquals, assertLess, relativeError } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
 import { createRng } from "../random.ts";
 import { fusedKernelsActive, setFusedKernels } from "./fused_kernels.ts";
 import { leanAdam } from "../train/lean_adam.ts";
-
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / (den || 1));
-}
 
 /** Runs `f` with the fused kernels on, then off (tfjs' own ops), on wasm. */
 async function fusedAndPlain<T>(f: () => T): Promise<[T, T]> {
@@ -79,7 +70,7 @@ Deno.test("fused batch norm equals tfjs' composition: output, moving averages an
     const [fused, plain] = await fusedAndPlain(() => batchNormCase([...shape], values, epsilon));
     const label = `shape ${shape}, epsilon ${epsilon}, offset ${offset}`;
     for (const key of ["y", "dx", "dGamma", "dBeta", "movingMean", "movingVariance"] as const) {
-      assertLess(relError(fused[key], plain[key]), offset ? 2e-3 : 1e-4, `${key}, ${label}`);
+      assertLess(relativeError(fused[key], plain[key]), offset ? 2e-3 : 1e-4, `${key}, ${label}`);
     }
     assert(fused.dx.some((v) => Math.abs(v) > 1e-3), `dx is not all zero, ${label}`);
   }
@@ -193,7 +184,7 @@ Deno.test("a model's first conv skips its unneeded input gradient; every weight 
   setFusedKernels(was);
   assertEquals(plain.inputGrads, 2, "tfjs computes both convs' input gradients");
   assertEquals(fused.inputGrads, 1, "only the second conv's input gradient is computed");
-  fused.grads.forEach((g, i) => assertLess(relError(g, plain.grads[i]), 1e-5, `weight ${i}`));
+  fused.grads.forEach((g, i) => assertLess(relativeError(g, plain.grads[i]), 1e-5, `weight ${i}`));
 });
 
 Deno.test("in-place Adam never changes a clone that shares the variable's data", async () => {

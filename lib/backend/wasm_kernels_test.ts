@@ -1,19 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals, assertLess } from "../../tests/assert.ts";
+import { assert, assertEquals, assertLess, relativeError } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
 import { createRng } from "../random.ts";
 
 /** Relative error bound for wasm vs cpu gradients: float32 sums in another order. */
 const REL_TOL = 1e-4;
-
-function relError(a: Float32Array | number[], b: Float32Array | number[]): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / (den || 1));
-}
 
 type Shape4 = [number, number, number, number];
 interface ConvCase {
@@ -44,9 +35,9 @@ async function checkCase(c: ConvCase, rng = createRng(1)) {
   const [dxW, dwW, yW] = await convGrads("wasm", c, xs, ws);
   const [dxC, dwC, yC] = await convGrads("cpu", c, xs, ws);
   const label = `${c.why}: x=${c.x} w=${c.w} strides=${c.strides} ${c.pad}`;
-  assertLess(relError(yW, yC), REL_TOL, `forward, ${label}`);
-  assertLess(relError(dxW, dxC), REL_TOL, `input gradient, ${label}`);
-  assertLess(relError(dwW, dwC), REL_TOL, `filter gradient, ${label}`);
+  assertLess(relativeError(yW, yC), REL_TOL, `forward, ${label}`);
+  assertLess(relativeError(dxW, dxC), REL_TOL, `input gradient, ${label}`);
+  assertLess(relativeError(dwW, dwC), REL_TOL, `filter gradient, ${label}`);
 }
 
 // The configurations the paper's architectures use.
@@ -107,7 +98,7 @@ Deno.test("wasm max-pool gradient matches cpu, overlapping windows and padding i
         );
       })
     );
-    assertLess(relError(a, b), REL_TOL, `maxPool ${filter}/${stride}/${pad}`);
+    assertLess(relativeError(a, b), REL_TOL, `maxPool ${filter}/${stride}/${pad}`);
   }
   // Ties: the gradient goes to the first maximum of each window, as on cpu.
   const ties = Array.from({ length: 2 * 8 * 8 * 3 }, () => Math.floor(rng.uniform(0, 3)));
@@ -139,7 +130,7 @@ Deno.test("wasm tile, sum and mean match cpu", async () => {
   for (const [name, f] of cases) {
     const [a, b] = await onBoth(() => tf.tidy(() => Array.from(f(tf.tensor4d(xs, [4, 6, 5, 3])).dataSync())));
     assertEquals(a.length, b.length, name);
-    assertLess(relError(a, b), REL_TOL, name);
+    assertLess(relativeError(a, b), REL_TOL, name);
   }
   const [ti, tc] = await onBoth(() =>
     tf.tidy(() => Array.from(tf.tile(tf.tensor([1, 2, 3, 4, 5, 6], [1, 2, 1, 3], "int32"), [2, 1, 3, 2]).dataSync()))
@@ -170,7 +161,7 @@ Deno.test("wasm matMul with transposed operands matches cpu, in every layout a d
   for (const [name, f] of cases) {
     const [a, b] = await onBoth(() => tf.tidy(() => Array.from(f().dataSync())));
     assertEquals(a.length, b.length, name);
-    assertLess(relError(a, b), REL_TOL, name);
+    assertLess(relativeError(a, b), REL_TOL, name);
   }
 });
 
