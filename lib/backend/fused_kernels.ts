@@ -200,7 +200,7 @@ export interface AdamKernelAttrs {
  * One Adam step, in tfjs' order of float32 operations:
  * m' = m*b1 + g*(1-b1); v' = v*b2 + g²*(1-b2);
  * w' = (m'/c1) / (sqrt(v'/c2) + eps) * -lr + w.
- * The outputs may be the inputs: each index is read before it is written.
+ * The moments are updated in place; the new value goes to `w2`.
  */
 function adamLoop(
   w: Float32Array,
@@ -208,8 +208,6 @@ function adamLoop(
   v: Float32Array,
   g: Float32Array,
   w2: Float32Array,
-  m2: Float32Array,
-  v2: Float32Array,
   a: AdamKernelAttrs,
 ): void {
   const f = Math.fround;
@@ -218,8 +216,8 @@ function adamLoop(
     const gi = g[i];
     const mi = f(f(m[i] * beta1) + f(gi * oneMinusBeta1));
     const vi = f(f(v[i] * beta2) + f(f(gi * gi) * oneMinusBeta2));
-    m2[i] = mi;
-    v2[i] = vi;
+    m[i] = mi;
+    v[i] = vi;
     const mHat = f(mi / biasCorrection1), vHat = f(vi / biasCorrection2);
     const denom = f(f(Math.sqrt(vHat)) + epsilon);
     w2[i] = f(f(f(mHat / denom) * negLearningRate) + w[i]);
@@ -252,7 +250,7 @@ export function fusedAdamStep(
   if ([m, v].some((t) => backend.refCount(t.dataId) !== 1)) return false;
   const out = backend.makeOutput(value.shape, "float32");
   const [w, mm, vv, gg, w2] = [value, m, v, g, out].map((t) => backend.typedArrayFromHeap(t));
-  adamLoop(w, mm, vv, gg, w2, mm, vv, attrs);
+  adamLoop(w, mm, vv, gg, w2, attrs);
   const next = tf.engine().makeTensorFromTensorInfo(out);
   value.assign(next);
   next.dispose();

@@ -507,6 +507,7 @@ export function maxPoolGrad(
  * The 2x2, stride-2 max pool of every VGG block and the plain CNN, without
  * the general loop's bookkeeping: windows do not overlap, so each dy lands
  * on one input, the first maximum in row order (as the general loop).
+ * [8,128,128,16]: 17-52 ms against 22-65 for the general loop.
  */
 function maxPool2x2Grad(
   xd: Float32Array,

@@ -113,9 +113,8 @@ export function evaluateProbabilities(
   // Resample image indices, so every interval, AUC's included, comes from the same resamples.
   const all = yTrue.map((_, i) => i);
   const patients = options.patients;
-  const groups = patients != null && patients.length === yTrue.length && patients.every((p) => p != null)
-    ? patients as readonly string[]
-    : undefined;
+  // One patient per item or none: bootstrapCi rejects a list of another length.
+  const groups = patients?.every((p) => p != null) ? patients as readonly string[] : undefined;
   const byIndex = (metric: (idx: readonly number[]) => number) =>
     bootstrapCi(all, all, (idx) => metric(idx), { seed, iterations, groups });
   const macroOf = (idx: readonly number[], key: "precision" | "recall") =>
