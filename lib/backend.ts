@@ -2,8 +2,10 @@
  * Picks and starts the TensorFlow.js backend.
  *
  * Order with no preference: the native `tensorflow` backend (tfjs-node-gpu or
- * tfjs-node, when installed), then `webgpu` on a real GPU adapter, then
- * `wasm` with the training kernels of {@link registerWasmTrainingKernels}.
+ * tfjs-node, when installed), then `onednn` (tfjs' cpu backend with its
+ * heavy kernels on oneDNN through FFI, when `libdnnl.so.2` is found), then,
+ * for inference, `webgpu` on a real GPU adapter, then `wasm` with the
+ * training kernels of {@link registerWasmTrainingKernels}.
  * `--backend NAME` on a task, or `LUMBAR_BACKEND=NAME`, overrides the choice.
  *
  * @module
@@ -14,11 +16,13 @@ import { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
 import { installFusedTraining } from "./backend/fused_layers.ts";
 import { fusedKernelsEnabled } from "./backend/fused_kernels.ts";
 import { startThreadedWasm } from "./backend/wasm_threads.ts";
+import { registerOneDnnBackend } from "./backend/onednn/onednn_backend.ts";
+import { type DnnlLibrary, ONEDNN_INSTALL_HINT, OneDnnUnavailableError } from "./backend/onednn/dnnl_library.ts";
 
 export { registerWasmTrainingKernels } from "./backend/wasm_kernels.ts";
 
 /** Backends Lumbar Lab can run on. */
-export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
+export const BACKENDS = ["tensorflow", "onednn", "webgpu", "wasm", "cpu"] as const;
 /** One of {@link BACKENDS}. */
 export type BackendName = typeof BACKENDS[number];
 
@@ -36,6 +40,7 @@ const HOW_TO_GET: Record<BackendName, string> = {
   tensorflow:
     "Install the native backend with `deno task setup:native` (CPU) or `deno task setup:gpu` (NVIDIA, needs CUDA 11.2 and cuDNN 8.1). " +
     "Its install script downloads libtensorflow from storage.googleapis.com; without that network, set TFJS_NODE_CDN_STORAGE to a mirror. See README, Backends",
+  onednn: ONEDNN_INSTALL_HINT,
   webgpu:
     "WebGPU needs a real GPU adapter (navigator.gpu). Software adapters such as llvmpipe/lavapipe are refused because they are slower than wasm",
   wasm:
@@ -199,6 +204,24 @@ async function startWasm(): Promise<void> {
   }
 }
 
+/** Opens oneDNN and starts the `onednn` backend; the reason says where, which version, ISA and threads. */
+async function startOneDnn(): Promise<{ ok: true; details: string } | { ok: false; reason: string }> {
+  let lib: DnnlLibrary;
+  try {
+    lib = registerOneDnnBackend();
+  } catch (e) {
+    if (e instanceof OneDnnUnavailableError) return { ok: false, reason: e.message };
+    throw e;
+  }
+  installFusedTraining();
+  if (!(await tf.setBackend("onednn"))) return { ok: false, reason: `the onednn backend failed to start (${lib.path})` };
+  return { ok: true, details: oneDnnDetails(lib) };
+}
+
+function oneDnnDetails(lib: DnnlLibrary): string {
+  return `oneDNN ${lib.version} from ${lib.path}, ISA ${lib.isa}, ${lib.threads} thread${lib.threads > 1 ? "s" : ""}`;
+}
+
 async function startCpu(): Promise<void> {
   await tf.setBackend("cpu");
   // The cpu backend otherwise prints an advert for tfjs-node on first use.
@@ -259,6 +282,10 @@ export async function initBackend(preferred?: BackendName, options: InitBackendO
     }
     await tf.setBackend("tensorflow");
     choice = { name: "tensorflow", reason: `${source}, from ${native.pkg}` };
+  } else if (wanted === "onednn") {
+    const started = await startOneDnn();
+    if (!started.ok) throw new BackendUnavailableError(`The onednn backend is not available: ${started.reason}`);
+    choice = { name: "onednn", reason: `${source}; ${started.details}` };
   } else if (wanted === "webgpu") {
     const gpu = await realGpuAdapter();
     if (!gpu.ok) {
@@ -304,12 +331,14 @@ async function autoSelect(workload: "training" | "inference"): Promise<BackendCh
     await tf.setBackend("tensorflow");
     return { name: "tensorflow", reason: `fastest available: ${native.pkg}` };
   }
+  const dnnl = await startOneDnn();
+  if (dnnl.ok) return { name: "onednn", reason: `no tfjs-node (${native.reason}); ${dnnl.details}` };
   const gpu = await realGpuAdapter();
   if (gpu.ok && workload === "training") {
     await startWasm();
     return {
       name: "wasm",
-      reason: `no native backend (${native.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
+      reason: `no native backend (${native.reason}; ${dnnl.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
         `trains slower than wasm (measured 4.7x on an H100), so --backend webgpu to use it anyway; ${wasmDetails()}`,
     };
   }
@@ -329,7 +358,7 @@ async function autoSelect(workload: "training" | "inference"): Promise<BackendCh
   await startWasm();
   return {
     name: "wasm",
-    reason: `no native backend (${native.reason}); no real GPU (${
+    reason: `no native backend (${native.reason}; ${dnnl.reason}); no real GPU (${
       gpu.ok ? "webgpu failed to start" : gpu.reason
     }); ${wasmDetails()}`,
   };

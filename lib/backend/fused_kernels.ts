@@ -20,10 +20,37 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** The parts of tfjs' BackendWasm these kernels use. */
+/** The parts of tfjs' cpu backend (and so of `onednn`) these kernels use. */
+interface ArrayBackend {
+  data: { get(dataId: tf.DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
+}
+
+/** Backends the fused kernels run on. */
+const FUSED_BACKENDS = ["wasm", "onednn"] as const;
+
+/** New outputs and float32 views of tensors: tfjs' BackendWasm has these two (on its heap). */
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** Adapts a kernel's backend to {@link HeapBackend}. */
+function heapOf(backend: unknown): HeapBackend {
+  const wasm = backend as Partial<HeapBackend>;
+  if (typeof wasm.typedArrayFromHeap === "function") return backend as HeapBackend;
+  const cpu = backend as ArrayBackend;
+  return {
+    makeOutput: (shape, dtype) => {
+      if (dtype !== "float32") throw new TypeError(`fused kernels make float32 outputs only, not ${dtype}`);
+      return cpu.makeTensorInfo(shape, dtype, new Float32Array(shape.reduce((a, b) => a * b, 1)));
+    },
+    typedArrayFromHeap: (info) => {
+      const values = cpu.data.get(info.dataId).values;
+      if (!(values instanceof Float32Array)) throw new TypeError("fused kernels take float32 tensors only");
+      return values;
+    },
+  };
 }
 
 type KernelConfig = Parameters<tf.KernelFunc>[0];
@@ -44,7 +71,7 @@ function withHeap(
   inputNames: string[],
   outShapes: number[][],
 ): { ins: Float32Array[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
-  const backend = config.backend as unknown as HeapBackend;
+  const backend = heapOf(config.backend);
   const infos = outShapes.map((s) => backend.makeOutput(s, "float32"));
   const inputs = config.inputs as Record<string, tf.TensorInfo>;
   const ins = inputNames.map((n) => {
@@ -245,9 +272,10 @@ export function fusedAdamStep(
   attrs: AdamKernelAttrs,
 ): boolean {
   if (!fusedKernelsActive()) return false;
-  const backend = tf.backend() as unknown as HeapBackend & { refCount(dataId: tf.DataId): number };
+  const engineBackend = tf.backend() as unknown as { refCount(dataId: tf.DataId): number };
+  const backend = heapOf(engineBackend);
   if ([value, m, v, g].some((t) => t.dtype !== "float32")) return false;
-  if ([m, v].some((t) => backend.refCount(t.dataId) !== 1)) return false;
+  if ([m, v].some((t) => engineBackend.refCount(t.dataId) !== 1)) return false;
   const out = backend.makeOutput(value.shape, "float32");
   const [w, mm, vv, gg, w2] = [value, m, v, g, out].map((t) => backend.typedArrayFromHeap(t));
   adamLoop(w, mm, vv, gg, w2, attrs);
@@ -259,7 +287,7 @@ export function fusedAdamStep(
 
 let registered = false;
 
-/** Registers the fused kernels on wasm. Safe to call more than once. */
+/** Registers the fused kernels on wasm and onednn. Safe to call more than once. */
 export function registerFusedKernels(): void {
   if (registered) return;
   registered = true;
@@ -268,8 +296,10 @@ export function registerFusedKernels(): void {
     [FUSED_KERNELS.batchNormGrad, batchNormGradKernel as unknown as tf.KernelFunc],
     [FUSED_KERNELS.clipGrad, clipGradKernel as unknown as tf.KernelFunc],
   ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (tf.getKernel(kernelName, "wasm") == null) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
+  for (const backendName of FUSED_BACKENDS) {
+    for (const [kernelName, kernelFunc] of kernels) {
+      if (tf.getKernel(kernelName, backendName) == null) tf.registerKernel({ kernelName, backendName, kernelFunc });
+    }
   }
 }
 
@@ -301,7 +331,7 @@ export function fusedKernelsEnabled(): boolean {
   return enabled;
 }
 
-/** Whether the fused kernels run now: enabled, registered and the backend is wasm. */
+/** Whether the fused kernels run now: enabled, registered and the backend is wasm or onednn. */
 export function fusedKernelsActive(): boolean {
-  return enabled && registered && tf.getBackend() === "wasm";
+  return enabled && registered && (FUSED_BACKENDS as readonly string[]).includes(tf.getBackend());
 }

@@ -48,7 +48,7 @@ export function batchNormTraining(
         return tf.engine().runKernel(
           FUSED_KERNELS.batchNormGrad,
           { dy, x: xs, gamma: g, mean: m, invStd: inv },
-          {},
+          { epsilon } as unknown as tf.NamedAttrMap,
         ) as tf.Tensor[];
       },
     };

@@ -69,7 +69,9 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
       const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
       if (gradient == null) return;
       const m = self.accumulatedFirstMoment[i].variable, v = self.accumulatedSecondMoment[i].variable;
-      if (fused && value.size <= FUSED_ADAM_MAX_SIZE && fusedAdamStep(value, m, v, gradient, fused)) return;
+      // On onednn tfjs' ops are plain JS loops too, each a pass and an allocation: one fused pass always wins.
+      const fusedSize = value.size <= FUSED_ADAM_MAX_SIZE || tf.getBackend() === "onednn";
+      if (fused && fusedSize && fusedAdamStep(value, m, v, gradient, fused)) return;
       // tfjs' ops in tfjs' order, each temporary freed as soon as it is used: a tidy would hold all ~13 until the
       // end, 5.3 GB for VGG16's 103M-weight fc1 at 224x224.
       const step = (op: () => tf.Tensor, ...used: tf.Tensor[]) => {

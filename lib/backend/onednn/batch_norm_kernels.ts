@@ -1,0 +1,104 @@
+/**
+ * Training-mode batch norm on oneDNN, forward and backward, over every axis
+ * but the last (a [rows, channels] matrix, as NHWC is): the native side of
+ * the fused `LumbarBatchNormTrain` / `LumbarBatchNormGrad` kernels.
+ *
+ * oneDNN's statistics are the biased variance, as tfjs' `moments`. Its
+ * backward takes the variance; the kernel's saved 1/sqrt(var + eps) gives
+ * it back as 1/inv^2 - eps, which oneDNN turns into the same inverse again.
+ * The backward also counts the shift as an input, unread: it gets the
+ * (still zero) dbeta array.
+ *
+ * @module
+ */
+import { DNNL, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+
+const FLAGS = DNNL.flags.useScale | DNNL.flags.useShift;
+
+function mds(rows: number, channels: number): { data: Uint8Array; stat: Uint8Array } {
+  // As NHWC with one image of rows x 1 pixels: oneDNN's jit batch norm takes the channels-last layout, its
+  // reference one the 2D [rows, channels] (measured 3x slower than our JS loop).
+  return { data: memoryDesc([1, channels, rows, 1], DNNL.tag.nhwc), stat: memoryDesc([channels], DNNL.tag.a) };
+}
+
+function forwardPrimitive(rows: number, channels: number, epsilon: number): DnnlPrimitive {
+  return primitiveCache(`bnorm-fwd|${rows}|${channels}|${epsilon}`, () => {
+    const { data, stat } = mds(rows, channels);
+    const desc = new Uint8Array(DNNL.opDescBytes);
+    const status = dnnlContext().dnnl.dnnl_batch_normalization_forward_desc_init(
+      desc,
+      DNNL.prop.forwardTraining,
+      data,
+      epsilon,
+      FLAGS,
+    );
+    if (status !== 0) throw new Error(`oneDNN batch_normalization_forward_desc_init failed (status ${status})`);
+    return new DnnlPrimitive(desc, [
+      { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: data },
+      { arg: DNNL.arg.scale, user: stat },
+      { arg: DNNL.arg.shift, user: stat },
+      { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: data, output: true },
+      { arg: DNNL.arg.mean, user: stat, output: true },
+      { arg: DNNL.arg.variance, user: stat, output: true },
+    ]);
+  });
+}
+
+/** y, the batch mean and biased variance, and 1/sqrt(variance + epsilon). */
+export function batchNormTrain(
+  x: Float32Array,
+  channels: number,
+  gamma: Float32Array,
+  beta: Float32Array,
+  epsilon: number,
+): { y: Float32Array; mean: Float32Array; variance: Float32Array; invStd: Float32Array } {
+  const rows = x.length / channels;
+  const y = new Float32Array(x.length);
+  const mean = new Float32Array(channels), variance = new Float32Array(channels);
+  forwardPrimitive(rows, channels, epsilon).execute([x, gamma, beta, y, mean, variance]);
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + epsilon));
+  return { y, mean, variance, invStd };
+}
+
+/** dx, dgamma and dbeta of training-mode batch norm (through the batch statistics). */
+export function batchNormGrad(
+  dy: Float32Array,
+  x: Float32Array,
+  channels: number,
+  gamma: Float32Array,
+  mean: Float32Array,
+  invStd: Float32Array,
+  epsilon: number,
+): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } {
+  const rows = x.length / channels;
+  const p = primitiveCache(`bnorm-bwd|${rows}|${channels}|${epsilon}`, () => {
+    const { data, stat } = mds(rows, channels);
+    const desc = new Uint8Array(DNNL.opDescBytes);
+    const status = dnnlContext().dnnl.dnnl_batch_normalization_backward_desc_init(
+      desc,
+      DNNL.prop.backward,
+      data,
+      data,
+      epsilon,
+      FLAGS,
+    );
+    if (status !== 0) throw new Error(`oneDNN batch_normalization_backward_desc_init failed (status ${status})`);
+    return new DnnlPrimitive(desc, [
+      { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: data },
+      { arg: DNNL.arg.mean, user: stat },
+      { arg: DNNL.arg.variance, user: stat },
+      { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: data },
+      { arg: DNNL.arg.scale, user: stat },
+      // Counted as an input with use_shift though the gradient does not read it.
+      { arg: DNNL.arg.shift, user: stat },
+      { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: data, output: true },
+      { arg: DNNL.arg.diffScale, user: stat, output: true },
+      { arg: DNNL.arg.diffShift, user: stat, output: true },
+    ], { hint: forwardPrimitive(rows, channels, epsilon) });
+  });
+  const variance = invStd.map((inv) => 1 / (inv * inv) - epsilon);
+  const dx = new Float32Array(x.length);
+  const dGamma = new Float32Array(channels), dBeta = new Float32Array(channels);
+  p.execute([x, mean, variance, dy, gamma, dBeta, dx, dGamma, dBeta]);
+  return { dx, dGamma, dBeta };
+}
