@@ -12,6 +12,7 @@
  * @module
  */
 import { DNNL, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
 
 const FLAGS = DNNL.flags.useScale | DNNL.flags.useShift;
 
@@ -53,7 +54,7 @@ export function batchNormTrain(
   epsilon: number,
 ): { y: Float32Array; mean: Float32Array; variance: Float32Array; invStd: Float32Array } {
   const rows = x.length / channels;
-  const y = new Float32Array(x.length);
+  const y = bufferPool.take(x.length);
   const mean = new Float32Array(channels), variance = new Float32Array(channels);
   forwardPrimitive(rows, channels, epsilon).execute([x, gamma, beta, y, mean, variance]);
   const invStd = variance.map((v) => 1 / Math.sqrt(v + epsilon));
@@ -97,7 +98,7 @@ export function batchNormGrad(
     ], { hint: forwardPrimitive(rows, channels, epsilon) });
   });
   const variance = invStd.map((inv) => 1 / (inv * inv) - epsilon);
-  const dx = new Float32Array(x.length);
+  const dx = bufferPool.take(x.length);
   const dGamma = new Float32Array(channels), dBeta = new Float32Array(channels);
   p.execute([x, mean, variance, dy, gamma, dBeta, dx, dGamma, dBeta]);
   return { dx, dGamma, dBeta };

@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { DNNL, type DnnlArgSpec, dims64, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
 import { float32Of, float32Output, type KernelArgs, sizeOf } from "./kernel_io.ts";
+import { bufferPool } from "./buffer_pool.ts";
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 /** Activations oneDNN applies as a post-op of the conv. */
@@ -155,7 +156,7 @@ export function convForward(
   activation: ConvActivation,
 ): Float32Array {
   const g = geometry(c, depthwise);
-  const y = new Float32Array(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
+  const y = bufferPool.take(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
   const p = forwardPrimitive(g, bias != null, activation);
   p.execute(bias != null ? [x, w, bias, y] : [x, w, y]);
   return y;
@@ -185,7 +186,7 @@ export function convBackwardData(c: ConvInfo, depthwise: boolean, dy: Float32Arr
       { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: g.src, output: true },
     ], { hint: hintPrimitive(g) });
   });
-  const dx = new Float32Array(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
+  const dx = bufferPool.take(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
   p.execute([dy, w, dx]);
   return dx;
 }
@@ -215,7 +216,7 @@ export function convBackwardWeights(c: ConvInfo, depthwise: boolean, x: Float32A
       { arg: DNNL.arg.diffWeights, query: DNNL.query.diffWeightsMd, user: g.weightsUser, output: true },
     ], { hint: hintPrimitive(g) });
   });
-  const dw = new Float32Array(
+  const dw = bufferPool.take(
     c.filterHeight * c.filterWidth * (depthwise ? c.outChannels : c.inChannels * c.outChannels),
   );
   p.execute([x, dy, dw]);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bufferPool } from "./buffer_pool.ts";
 
 /** Row-major strides of a shape. */
 function stridesOf(shape: readonly number[]): number[] {
@@ -60,7 +61,7 @@ export function sliceArray(
   begin: readonly number[],
   size: readonly number[],
 ): Float32Array {
-  const out = new Float32Array(size.reduce((a, b) => a * b, 1));
+  const out = bufferPool.take(size.reduce((a, b) => a * b, 1));
   if (shape.length === 0) {
     out.set(x);
     return out;
@@ -80,8 +81,8 @@ export function padArray(
   value: number,
 ): Float32Array {
   const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
-  const out = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-  if (value !== 0) out.fill(value);
+  const out = bufferPool.take(outShape.reduce((a, b) => a * b, 1));
+  out.fill(value);
   if (shape.length === 0) {
     out.set(x);
     return out;
@@ -91,4 +92,39 @@ export function padArray(
     out.set(x.subarray(src, src + run), dst);
   });
   return out;
+}
+
+/** Copies `n` values; a loop for short runs, where creating a subarray costs more than the copy. */
+function copyRun(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+  if (n < 64) {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  } else dst.set(src.subarray(from, from + n), to);
+}
+
+/**
+ * Concatenates along an axis: each input is `outer` rows of `inners[i]`
+ * values (its dims from the axis on), the output `outer` rows of their sum.
+ */
+export function concatArrays(inputs: readonly Float32Array[], outer: number, inners: readonly number[]): Float32Array {
+  const rowLength = inners.reduce((a, b) => a + b, 0);
+  const out = bufferPool.take(outer * rowLength);
+  let offset = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i], inner = inners[i];
+    for (let r = 0; r < outer; r++) copyRun(x, r * inner, out, r * rowLength + offset, inner);
+    offset += inner;
+  }
+  return out;
+}
+
+/** The inverse of {@link concatArrays}: `x` is `outer` rows, cut into pieces of `inners[i]` values each. */
+export function splitArray(x: Float32Array, outer: number, inners: readonly number[]): Float32Array[] {
+  const rowLength = inners.reduce((a, b) => a + b, 0);
+  let offset = 0;
+  return inners.map((inner) => {
+    const out = bufferPool.take(outer * inner);
+    for (let r = 0; r < outer; r++) copyRun(x, r * rowLength + offset, out, r * inner, inner);
+    offset += inner;
+    return out;
+  });
 }

@@ -14,7 +14,7 @@ import { type DnnlLibrary, type DnnlSymbols, openDnnl } from "./dnnl_library.ts"
 /** Values from oneDNN 2.6's `dnnl_types.h` (checked with a C program against the installed headers). */
 export const DNNL = {
   f32: 3,
-  tag: { any: 1, a: 2, ab: 3, ba: 22, abc: 4, acb: 17, abcd: 5, nhwc: 20, hwio: 30, hwigo: 33 },
+  tag: { any: 1, a: 2, ab: 3, ba: 22, abc: 4, acb: 17, abcd: 5, abcde: 7, nhwc: 20, hwio: 30, hwigo: 33 },
   prop: { forwardTraining: 64, forwardInference: 96, backward: 128, backwardData: 160, backwardWeights: 192 },
   alg: {
     convolutionDirect: 1,

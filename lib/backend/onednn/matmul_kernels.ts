@@ -5,6 +5,7 @@
  * @module
  */
 import { dnnlContext } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
 
 /** One batched product's sizes. */
 export interface MatMulShape {
@@ -29,7 +30,7 @@ const N_CHAR = "N".charCodeAt(0), T_CHAR = "T".charCodeAt(0);
 export function batchMatMul(s: MatMulShape, a: Float32Array, b: Float32Array, bias?: Float32Array): Float32Array {
   const { dnnl } = dnnlContext();
   const batch = Math.max(s.batchA, s.batchB);
-  const c = new Float32Array(batch * s.m * s.n);
+  const c = bufferPool.take(batch * s.m * s.n, s.k === 0);
   if (s.m === 0 || s.n === 0) return c;
   if (s.k === 0) {
     if (bias != null) for (let r = 0; r < batch * s.m; r++) c.set(bias, r * s.n);

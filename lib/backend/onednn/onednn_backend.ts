@@ -13,20 +13,33 @@ import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { type DnnlLibrary, openDnnl } from "./dnnl_library.ts";
 import { clearPrimitiveCache, dnnlContext } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
 import { type ConvActivation, convBackwardData, convBackwardWeights, convForward } from "./conv_kernels.ts";
 import { poolBackward, poolForward, type PoolKind } from "./pool_kernels.ts";
 import { batchMatMul } from "./matmul_kernels.ts";
 import { float32Of, float32Output, type KernelArgs, sizeOf } from "./kernel_io.ts";
-import { binary, type BinaryOp, eltwiseBackward, eltwiseForward, NATIVE_MIN_SIZE } from "./elementwise_kernels.ts";
-import { sumMatrix } from "./reduce_kernels.ts";
-import { padArray, sliceArray } from "./copy_kernels.ts";
+import {
+  binary,
+  type BinaryOp,
+  type Eltwise,
+  eltwiseBackward,
+  eltwiseForward,
+  mergeBroadcastDims,
+  NATIVE_MIN_SIZE,
+} from "./elementwise_kernels.ts";
+import { sumMiddle } from "./reduce_kernels.ts";
+import { concatArrays, padArray, sliceArray, splitArray } from "./copy_kernels.ts";
 import { batchNormGrad, batchNormTrain } from "./batch_norm_kernels.ts";
 import { FUSED_KERNELS, registerFusedKernels } from "../fused_kernels.ts";
 
 /** The backend's name, as `tf.getBackend()` reports it. */
 export const ONEDNN_BACKEND = "onednn";
 
-/** tfjs' cpu backend, with the primitive cache freed on dispose. */
+/**
+ * tfjs' cpu backend whose kernel outputs come from {@link bufferPool}:
+ * freed outputs go back to it, and reads hand out copies of pooled arrays,
+ * since the pool will reuse them.
+ */
 class OneDnnBackend extends MathBackendCPU {
   constructor() {
     super();
@@ -34,14 +47,57 @@ class OneDnnBackend extends MathBackendCPU {
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
 
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const removed = super.disposeData(dataId, force);
+    if (removed && values instanceof Float32Array && !this.data.has(dataId)) bufferPool.give(values);
+    return removed;
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    return unpooled(super.readSync(dataId));
+  }
+
+  override async read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
+    return unpooled(await super.read(dataId));
+  }
+
   override dispose(): void {
     clearPrimitiveCache();
+    bufferPool.clear();
     super.dispose();
   }
 }
 
+/** A copy of values in a pooled array, which outlives its tensor; other values as they are. */
+function unpooled<T>(values: T): T {
+  return values instanceof Float32Array && bufferPool.owns(values) ? values.slice() as T : values;
+}
+
+/**
+ * A cpu kernel's outputs, none sharing a pooled array with another tensor:
+ * tfjs' cpu Slice (and what calls it: Unpack, StridedSlice) returns views
+ * of its input, which would change when the input's array is recycled. An
+ * output that is its input (Identity, Reshape: the same data, counted
+ * twice) is left alone.
+ */
+function detachFromPool(args: KernelArgs, out: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo | tf.TensorInfo[] {
+  const backend = args.backend as MathBackendCPU;
+  const inputs = Object.values(args.inputs as Record<string, tf.TensorInfo | null>).filter((t) => t != null);
+  let shared: Set<ArrayBufferLike> | undefined;
+  for (const info of Array.isArray(out) ? out : [out]) {
+    const entry = backend.data.get(info.dataId);
+    if (!(entry?.values instanceof Float32Array) || !bufferPool.owns(entry.values)) continue;
+    if (inputs.some((t) => t!.dataId === info.dataId)) continue;
+    shared ??= new Set(inputs.map((t) => backend.data.get(t!.dataId)?.values as ArrayBufferView | undefined)
+      .filter((v) => v != null).map((v) => v!.buffer));
+    if (shared.has(entry.values.buffer)) entry.values = entry.values.slice();
+  }
+  return out;
+}
+
 type Attrs = Record<string, unknown>;
-type Fast = (args: KernelArgs, backend: MathBackendCPU) => tf.TensorInfo | undefined;
+type Fast = (args: KernelArgs, backend: MathBackendCPU) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 const bu = tf.backend_util;
 
 /** Activations a fused conv or matmul can take natively. */
@@ -200,52 +256,36 @@ function matMul(fused: boolean): Fast {
 }
 
 /**
- * a (op) b where oneDNN can take it: same shapes, a scalar b, or a b that
- * repeats over a's leading dims. Commutative ops swap a broadcast a to b.
+ * a (op) b where oneDNN can take it: b of a's shape with some dims 1.
+ * Commutative ops swap a broadcast a to b.
  */
 function binaryOp(op: BinaryOp): Fast {
   const commutative = op === "add" || op === "mul" || op === "max" || op === "min";
   return (args, backend) => {
     let { a, b } = inputsOf(args) as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (sizeOf(a.shape) < sizeOf(b.shape) && commutative) [a, b] = [b, a];
-    const n = sizeOf(a.shape), m = sizeOf(b.shape);
-    if (n < NATIVE_MIN_SIZE) return undefined;
-    let outShape: number[];
-    try {
-      outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    } catch {
-      return undefined;
-    }
-    if (sizeOf(outShape) !== n || outShape.length !== a.shape.length) return undefined;
-    let rows: number, cols: number;
-    if (m === n || m === 1) [rows, cols] = [1, n];
-    else {
-      // b must be a's trailing dims (leading 1s allowed).
-      const bDims = b.shape.slice(b.shape.findIndex((d) => d !== 1));
-      const tail = a.shape.slice(a.shape.length - bDims.length);
-      if (bDims.length === 0 || !bDims.every((d, i) => d === tail[i])) return undefined;
-      [rows, cols] = [n / m, m];
-    }
-    if (m === n && !a.shape.every((d, i) => d === b.shape[i])) return undefined;
+    if (sizeOf(a.shape) < NATIVE_MIN_SIZE || b.shape.length > a.shape.length) return undefined;
+    const dims = mergeBroadcastDims(a.shape, b.shape);
+    if (dims == null || dims.a.length > 5) return undefined;
     const as = float32Of(backend, a), bs = float32Of(backend, b);
     if (as == null || bs == null) return undefined;
-    return float32Output(backend, outShape, binary(op, as, bs, rows, cols));
+    return float32Output(backend, [...a.shape], binary(op, as, bs, dims.a, dims.b));
   };
 }
 
-function sum(): Fast {
+/** Sum or mean over contiguous axes, as [outer, rows, cols] summed over rows. */
+function reduce(mean: boolean): Fast {
   return (args, backend) => {
     const { x } = inputsOf(args) as { x: tf.TensorInfo };
     const xs = float32Of(backend, x);
     if (xs == null || xs.length < NATIVE_MIN_SIZE) return undefined;
     const attrs = args.attrs as Attrs;
     const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
-    const rank = x.shape.length, k = axes.length;
-    const leading = axes.every((d, i) => d === i), trailing = axes.every((d, i) => d === rank - k + i);
-    if (k === 0 || k === rank || !(leading || trailing)) return undefined;
-    const reducedSize = sizeOf(axes.map((d) => x.shape[d]));
-    const rows = leading ? reducedSize : xs.length / reducedSize;
-    const out = sumMatrix(xs, rows, xs.length / rows, leading ? "rows" : "cols");
+    if (axes.length === 0 || !axes.every((d, i) => d === axes[0] + i)) return undefined;
+    const first = axes[0], last = axes[axes.length - 1];
+    const outer = sizeOf(x.shape.slice(0, first)), rows = sizeOf(x.shape.slice(first, last + 1));
+    const out = sumMiddle(xs, outer, rows, sizeOf(x.shape.slice(last + 1)));
+    if (mean) for (let i = 0; i < out.length; i++) out[i] /= rows;
     const shape = attrs.keepDims === true
       ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
       : x.shape.filter((_, i) => !axes.includes(i));
@@ -281,28 +321,64 @@ function pad(): Fast {
   };
 }
 
-function activation(kind: "relu" | "relu6"): Fast {
+function concat(): Fast {
+  return (args, backend) => {
+    const inputs = args.inputs as unknown as tf.TensorInfo[];
+    const shape0 = inputs[0].shape;
+    const axis = tf.util.parseAxisParam((args.attrs as Attrs).axis as number, shape0)[0];
+    const arrays = inputs.map((t) => float32Of(backend, t));
+    if (arrays.some((a) => a == null) || shape0.length === 0) return undefined;
+    const outer = sizeOf(shape0.slice(0, axis));
+    if (inputs.some((t) => t.shape.length !== shape0.length || sizeOf(t.shape.slice(0, axis)) !== outer)) {
+      return undefined; // the cpu kernel gives tfjs' own error
+    }
+    const inners = inputs.map((t) => sizeOf(t.shape.slice(axis)));
+    const outShape = [...shape0];
+    outShape[axis] = inputs.reduce((a, t) => a + t.shape[axis], 0);
+    return float32Output(backend, outShape, concatArrays(arrays as Float32Array[], outer, inners));
+  };
+}
+
+function splitV(): Fast {
+  return (args, backend) => {
+    const { x } = inputsOf(args) as { x: tf.TensorInfo };
+    const xs = float32Of(backend, x);
+    if (xs == null || x.shape.length === 0) return undefined;
+    const attrs = args.attrs as Attrs;
+    const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const sizes = bu.prepareSplitSize(x as unknown as tf.Tensor, attrs.numOrSizeSplits as number[], axis);
+    const outer = sizeOf(x.shape.slice(0, axis)), rest = sizeOf(x.shape.slice(axis + 1));
+    const pieces = splitArray(xs, outer, sizes.map((s) => s * rest));
+    return pieces.map((p, i) => {
+      const shape = [...x.shape];
+      shape[axis] = sizes[i];
+      return float32Output(backend, shape, p);
+    });
+  };
+}
+
+function activation(op: (attrs: Attrs) => Eltwise): Fast {
   return (args, backend) => {
     const { x } = inputsOf(args) as { x: tf.TensorInfo };
     const xs = float32Of(backend, x);
     if (xs == null || xs.length < NATIVE_MIN_SIZE) return undefined;
-    return float32Output(backend, [...x.shape], eltwiseForward(kind, xs));
+    return float32Output(backend, [...x.shape], eltwiseForward(op(args.attrs as Attrs), xs));
   };
 }
 
-/** The fused ReLU/ReLU6 gradient of `fused_kernels.ts`, natively where its bounds are theirs. */
+/** The fused ReLU/clip gradient of `fused_kernels.ts`, natively (see {@link Eltwise} for x == lo). */
 function clipGrad(): Fast {
   return (args, backend) => {
     const { dy, x } = inputsOf(args) as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const { lo, hi, loExclusive } = args.attrs as { lo: number; hi: number; loExclusive: boolean };
-    const kind = loExclusive && lo === 0 ? (hi === Infinity ? "relu" : hi === 6 ? "relu6" : undefined) : undefined;
+    const { lo, hi } = args.attrs as { lo: number; hi: number };
+    const op: Eltwise = lo === 0 && hi === Infinity ? { kind: "relu" } : { kind: "clip", lo, hi };
     const xs = float32Of(backend, x), dys = float32Of(backend, dy);
-    if (kind == null || xs == null || dys == null || xs.length < NATIVE_MIN_SIZE) return undefined;
-    return float32Output(backend, [...x.shape], eltwiseBackward(kind, dys, xs));
+    if (xs == null || dys == null || xs.length < NATIVE_MIN_SIZE) return undefined;
+    return float32Output(backend, [...x.shape], eltwiseBackward(op, dys, xs));
   };
 }
 
-function batchNormTrainKernel(): (args: KernelArgs, backend: MathBackendCPU) => tf.TensorInfo[] | undefined {
+function batchNormTrainKernel(): Fast {
   return (args, backend) => {
     const { x, gamma, beta } = inputsOf(args) as Record<string, tf.TensorInfo>;
     const channels = x.shape[x.shape.length - 1];
@@ -318,7 +394,7 @@ function batchNormTrainKernel(): (args: KernelArgs, backend: MathBackendCPU) => 
   };
 }
 
-function batchNormGradKernel(): (args: KernelArgs, backend: MathBackendCPU) => tf.TensorInfo[] | undefined {
+function batchNormGradKernel(): Fast {
   return (args, backend) => {
     const { dy, x, gamma, mean, invStd } = inputsOf(args) as Record<string, tf.TensorInfo>;
     const epsilon = (args.attrs as { epsilon?: number }).epsilon;
@@ -357,22 +433,23 @@ const ROUTED: [string, Fast][] = [
   ["RealDiv", binaryOp("div")],
   ["Maximum", binaryOp("max")],
   ["Minimum", binaryOp("min")],
-  ["Sum", sum()],
+  ["Sum", reduce(false)],
+  ["Mean", reduce(true)],
   ["Slice", slice()],
   ["PadV2", pad()],
-  ["Relu", activation("relu")],
-  ["Relu6", activation("relu6")],
-];
-
-/** Lumbar Lab's fused training kernels, natively; they fall back to their JS loops. */
-const ROUTED_FUSED: [string, (args: KernelArgs, backend: MathBackendCPU) => tf.TensorInfo | tf.TensorInfo[] | undefined][] = [
+  ["Relu", activation(() => ({ kind: "relu" }))],
+  ["Relu6", activation(() => ({ kind: "clip", lo: 0, hi: 6 }))],
+  ["ClipByValue", activation((a) => ({ kind: "clip", lo: a.clipValueMin as number, hi: a.clipValueMax as number }))],
+  ["Concat", concat()],
+  ["SplitV", splitV()],
+  // Lumbar Lab's fused training kernels (fused_kernels.ts): natively here, their JS loops as the fallback.
   [FUSED_KERNELS.batchNormTrain, batchNormTrainKernel()],
   [FUSED_KERNELS.batchNormGrad, batchNormGradKernel()],
   [FUSED_KERNELS.clipGrad, clipGrad()],
 ];
 
 /** Names of the kernels routed to oneDNN (for tests and docs). */
-export const ONEDNN_ROUTED_KERNELS: readonly string[] = [...ROUTED, ...ROUTED_FUSED].map(([name]) => name);
+export const ONEDNN_ROUTED_KERNELS: readonly string[] = ROUTED.map(([name]) => name);
 
 let registered: DnnlLibrary | undefined;
 
@@ -393,25 +470,25 @@ export function registerOneDnnBackend(): DnnlLibrary {
   const lib = openDnnl();
   dnnlContext();
   tf.registerBackend(ONEDNN_BACKEND, () => new OneDnnBackend(), 0);
-  const routed = new Map(ROUTED);
   for (const config of tf.getKernelsForBackend("cpu")) {
-    const fast = routed.get(config.kernelName);
-    const cpuFunc = config.kernelFunc;
-    const kernelFunc: tf.KernelFunc = fast == null ? cpuFunc : (args) => {
-      return fast(args, args.backend as MathBackendCPU) ?? cpuFunc(args);
-    };
     if (tf.getKernel(config.kernelName, ONEDNN_BACKEND) == null) {
-      tf.registerKernel({ ...config, backendName: ONEDNN_BACKEND, kernelFunc });
+      const cpuFunc = config.kernelFunc;
+      tf.registerKernel({
+        ...config,
+        backendName: ONEDNN_BACKEND,
+        kernelFunc: (args) => detachFromPool(args, cpuFunc(args) as tf.TensorInfo),
+      });
     }
   }
   registerFusedKernels();
-  for (const [kernelName, fast] of ROUTED_FUSED) {
-    const js = tf.getKernel(kernelName, ONEDNN_BACKEND)!.kernelFunc;
+  // Each routed kernel wraps the one registered so far (cpu's, or the fused JS loop), its fallback.
+  for (const [kernelName, fast] of ROUTED) {
+    const fallback = tf.getKernel(kernelName, ONEDNN_BACKEND)!.kernelFunc;
     tf.unregisterKernel(kernelName, ONEDNN_BACKEND);
     tf.registerKernel({
       kernelName,
       backendName: ONEDNN_BACKEND,
-      kernelFunc: (args) => fast(args, args.backend as MathBackendCPU) ?? js(args),
+      kernelFunc: (args) => fast(args, args.backend as MathBackendCPU) ?? fallback(args),
     });
   }
   registered = lib;

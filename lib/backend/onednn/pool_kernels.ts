@@ -10,6 +10,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { DNNL, type DnnlArgSpec, dims64, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
 /** Which pooling. */
@@ -94,7 +95,7 @@ function forwardPrimitive(g: PoolGeometry, kind: PoolKind, training: boolean): D
 
 /** Pooled output of x (NHWC). */
 export function poolForward(c: PoolInfo, kind: PoolKind, x: Float32Array): Float32Array {
-  const y = new Float32Array(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
+  const y = bufferPool.take(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
   forwardPrimitive(geometry(c, kind), kind, false).execute([x, y]);
   return y;
 }
@@ -106,7 +107,9 @@ export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: F
   let workspace: Uint8Array | undefined;
   if (kind === "max") {
     workspace = new Uint8Array(forward.bytesOf(DNNL.query.workspaceMd));
-    forward.execute([x, new Float32Array(dy.length), workspace]);
+    const scratch = bufferPool.take(dy.length);
+    forward.execute([x, scratch, workspace]);
+    bufferPool.give(scratch);
   }
   const p = primitiveCache(`${g.key}|pool-bwd`, () => {
     const desc = new Uint8Array(DNNL.opDescBytes);
@@ -129,7 +132,7 @@ export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: F
     if (kind === "max") args.push({ arg: DNNL.arg.workspace, query: DNNL.query.workspaceMd });
     return new DnnlPrimitive(desc, args, { hint: forward });
   });
-  const dx = new Float32Array(x.length);
+  const dx = bufferPool.take(x.length);
   p.execute(workspace != null ? [dy, dx, workspace] : [dy, dx]);
   return dx;
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { dnnlContext } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
 
 let ones = new Float32Array(0);
 
@@ -20,23 +21,33 @@ function onesOf(n: number): Float32Array {
 const N_CHAR = "N".charCodeAt(0);
 
 /**
- * Sums a [rows, cols] row-major matrix over its rows (`over: "rows"`, giving
- * cols values) or its columns (`"cols"`, giving rows values).
+ * Sums x, seen as [outer, rows, cols] row-major, over its middle axis:
+ * outer * cols values. A bias gradient is outer = 1; global average pooling
+ * of NHWC is outer = N, rows = H * W.
  */
-export function sumMatrix(x: Float32Array, rows: number, cols: number, over: "rows" | "cols"): Float32Array {
+export function sumMiddle(x: Float32Array, outer: number, rows: number, cols: number): Float32Array {
   const { dnnl } = dnnlContext();
-  const out = new Float32Array(over === "rows" ? cols : rows);
-  if (rows === 0 || cols === 0) return out;
-  const one = onesOf(over === "rows" ? rows : cols);
-  const px = Deno.UnsafePointer.of(x as unknown as BufferSource);
-  const po = Deno.UnsafePointer.of(one as unknown as BufferSource);
-  const pout = Deno.UnsafePointer.of(out as unknown as BufferSource);
+  const out = bufferPool.take(outer * cols);
+  if (rows === 0 || cols === 0 || outer === 0) return out;
+  const px = Deno.UnsafePointer.of(x as unknown as BufferSource)!;
+  const pout = Deno.UnsafePointer.of(out as unknown as BufferSource)!;
   const [r, c] = [BigInt(rows), BigInt(cols)];
-  const status = over === "rows"
+  if (cols === 1) {
+    // [outer x rows] . [rows x 1]
+    const po = Deno.UnsafePointer.of(onesOf(rows) as unknown as BufferSource);
+    check(dnnl.dnnl_sgemm(N_CHAR, N_CHAR, BigInt(outer), 1n, r, 1, px, r, po, 1n, 0, pout, 1n));
+    return out;
+  }
+  const po = Deno.UnsafePointer.of(onesOf(rows) as unknown as BufferSource);
+  for (let o = 0; o < outer; o++) {
     // [1 x rows] . [rows x cols]
-    ? dnnl.dnnl_sgemm(N_CHAR, N_CHAR, 1n, c, r, 1, po, r, px, c, 0, pout, c)
-    // [rows x cols] . [cols x 1]
-    : dnnl.dnnl_sgemm(N_CHAR, N_CHAR, r, 1n, c, 1, px, c, po, 1n, 0, pout, 1n);
-  if (status !== 0) throw new Error(`oneDNN sgemm (sum) failed (status ${status})`);
+    const xo = Deno.UnsafePointer.offset(px, o * rows * cols * 4);
+    const outO = Deno.UnsafePointer.offset(pout, o * cols * 4);
+    check(dnnl.dnnl_sgemm(N_CHAR, N_CHAR, 1n, c, r, 1, po, r, xo, c, 0, outO, c));
+  }
   return out;
+}
+
+function check(status: number): void {
+  if (status !== 0) throw new Error(`oneDNN sgemm (sum) failed (status ${status})`);
 }
