@@ -4,7 +4,7 @@
  * the same machine. Writes `outputs/bench/train-<time>.json` and `latest.json`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { currentBackend, initBackend } from "../lib/backend.ts";
+import { type BackendName, BACKENDS, currentBackend, initBackend } from "../lib/backend.ts";
 import { measureTrainThroughput, type ThroughputResult } from "../lib/bench/throughput.ts";
 import { type PeerResult, runPeer } from "../lib/bench/peer.ts";
 import { benchWasmKernels, type KernelTiming } from "../lib/bench/kernels.ts";
@@ -23,12 +23,14 @@ const USAGE = `Usage: deno task bench [options]
   --no-cpu         skip the cpu comparison
   --peer           also run the PyTorch peer (needs python3-torch) and report ratios
   --kernels        also time the wasm training kernels against the forward conv and the built-ins
-  --in-process     time all models in this process (default: one process per model)
+  --in-process     time all models in this process, on the first of --backends (default: a process each)
   --timeout S      seconds before a model's process is stopped and reported as timed out (default 600)
   --gradcam        also time one Grad-CAM per model (mean of 2 after a warm-up) at each --size, in this process
   --profile        also list the slowest kernels of one training step per model (at the last size)
+  --backends a,b   time each model on each of these backends, one process each (default: the chosen
+                   backend, and wasm beside it when that is onednn)
   --out DIR        output folder (default outputs/bench)
-  --backend NAME   tensorflow | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
+  --backend NAME   tensorflow | onednn | webgpu | wasm | cpu (or LUMBAR_BACKEND)`;
 
 const args = await startTask(USAGE, {
   models: { type: "string" },
@@ -43,6 +45,7 @@ const args = await startTask(USAGE, {
   gradcam: { type: "boolean" },
   "in-process": { type: "boolean" },
   timeout: { type: "string" },
+  backends: { type: "string" },
   out: { type: "string" },
 });
 
@@ -58,60 +61,77 @@ await runMain(async () => {
     throw new UsageError(`unknown model(s) ${unknown.join(", ")}. Valid models are: ${listModels().join(", ")}`);
   }
   const backend = currentBackend()!.name;
+  const backends = args.backends
+    ? String(args.backends).split(",")
+    : backend === "onednn"
+    ? ["onednn", "wasm"]
+    : [backend];
+  const unknownBackends = backends.filter((b) => !(BACKENDS as readonly string[]).includes(b));
+  if (unknownBackends.length > 0) {
+    throw new UsageError(
+      `unknown backend(s) ${unknownBackends.join(", ")}. Valid backends are: ${BACKENDS.join(", ")}`,
+    );
+  }
 
   const results: ThroughputResult[] = [];
   const peer: PeerResult[] = [];
-  const perProcess = (models.length > 1 || sizes.length > 1) && !args["in-process"];
+  const perProcess = (models.length > 1 || sizes.length > 1 || backends.length > 1) && !args["in-process"];
   if (perProcess) {
-    // One process per model and size: the wasm heap never shrinks, and a model
+    // One process per model, size and backend: the wasm heap never shrinks, and a model
     // that exhausts it (VGG16's top did) breaks everything after it in the process.
     for (const name of models) {
       for (const size of sizes) {
-        const dir = await Deno.makeTempDir();
-        // A model near wasm's 4 GiB can stall rather than fail (VGG16 with its full top at 224x224).
-        const timer = new AbortController();
-        const timeout = setTimeout(() => timer.abort(), timeoutS * 1000);
-        try {
-          const child = await new Deno.Command(Deno.execPath(), {
-            args: [
-              "run",
-              "-A",
-              new URL(import.meta.url).pathname,
-              "--models",
-              name,
-              "--size",
-              String(size),
-              "--batch",
-              String(batchSize),
-              "--steps",
-              String(steps),
-              "--no-cpu",
-              "--out",
-              dir,
-              "--backend",
-              backend,
-            ],
-            stdout: "null",
-            stderr: "inherit",
-            signal: timer.signal,
-          }).output();
-          if (timer.signal.aborted) {
-            console.error(`[bench] ${name} at ${size}x${size}: stopped after ${timeoutS} s (--timeout)`);
-          } else if (!child.success) {
-            console.error(`[bench] ${name} at ${size}x${size}: its process failed (exit ${child.code})`);
-          } else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
-          // The peer right after each model, so both see the same machine load.
-          if (args.peer) peer.push(...await runPeer([name], size, batchSize));
-        } finally {
-          clearTimeout(timeout);
-          await Deno.remove(dir, { recursive: true });
+        for (const childBackend of backends) {
+          const dir = await Deno.makeTempDir();
+          // A model near wasm's 4 GiB can stall rather than fail (VGG16 with its full top at 224x224).
+          const timer = new AbortController();
+          const timeout = setTimeout(() => timer.abort(), timeoutS * 1000);
+          try {
+            const child = await new Deno.Command(Deno.execPath(), {
+              args: [
+                "run",
+                "-A",
+                new URL(import.meta.url).pathname,
+                "--models",
+                name,
+                "--size",
+                String(size),
+                "--batch",
+                String(batchSize),
+                "--steps",
+                String(steps),
+                "--no-cpu",
+                "--out",
+                dir,
+                "--backend",
+                childBackend,
+                "--backends",
+                childBackend,
+              ],
+              stdout: "null",
+              stderr: "inherit",
+              signal: timer.signal,
+            }).output();
+            const where = `${name} at ${size}x${size} on ${childBackend}`;
+            if (timer.signal.aborted) {
+              console.error(`[bench] ${where}: stopped after ${timeoutS} s (--timeout)`);
+            } else if (!child.success) {
+              console.error(`[bench] ${where}: its process failed (exit ${child.code})`);
+            } else results.push(...JSON.parse(await Deno.readTextFile(`${dir}/latest.json`)).results);
+          } finally {
+            clearTimeout(timeout);
+            await Deno.remove(dir, { recursive: true });
+          }
         }
+        // The peer right after each model, so both see the same machine load.
+        if (args.peer) peer.push(...await runPeer([name], size, batchSize));
       }
     }
   } else {
+    if (backends.length > 1 || backends[0] !== backend) await initBackend(backends[0] as BackendName);
     for (const size of sizes) {
       for (const name of models) {
-        console.error(`[bench] ${name} ${size}x${size} batch ${batchSize} on ${backend}...`);
+        console.error(`[bench] ${name} ${size}x${size} batch ${batchSize} on ${backends[0]}...`);
         try {
           results.push(await measureTrainThroughput(name, { size, batchSize, steps }));
         } catch (e) {

@@ -1,0 +1,94 @@
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertEquals, assertLess, relativeError } from "../../../tests/assert.ts";
+import { assertTrainsWithoutLeak } from "../../../tests/model_checks.ts";
+import { initBackend } from "../../backend.ts";
+import { createModel, listModels } from "../../models/mod.ts";
+import { trainStep } from "../../train/train_step.ts";
+import { leanAdam } from "../../train/lean_adam.ts";
+import { dnnlAvailable } from "./dnnl_library.ts";
+import { cachedPrimitives } from "./dnnl_primitive.ts";
+import { bufferPool } from "./buffer_pool.ts";
+
+const ignore = !dnnlAvailable();
+
+/** Input sides the model tests use: AlexNet's 11x11/4 stem needs 63. */
+const SIZE: Record<string, number> = { alexnet: 63 };
+
+for (const name of listModels()) {
+  Deno.test({
+    name: `${name} takes a training step on onednn without leaking tensors`,
+    ignore,
+    fn: async () => {
+      await initBackend("onednn");
+      const size = SIZE[name] ?? 64;
+      await assertTrainsWithoutLeak(createModel(name, { inputShape: [size, size, 3], numClasses: 4, seed: 1 }), size);
+    },
+  });
+}
+
+/** Three training steps of the plain CNN; returns the losses and the final weights. */
+async function threeSteps(backend: "onednn" | "cpu"): Promise<{ losses: number[]; weights: number[] }> {
+  await initBackend(backend);
+  const { model } = createModel("cnn", { inputShape: [32, 32, 3], numClasses: 4, seed: 5 });
+  const optimizer = leanAdam(1e-3);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const x = tf.randomUniform([4, 32, 32, 3], 0, 1, "float32", 9) as tf.Tensor4D;
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], "int32"), 4) as tf.Tensor2D;
+  const losses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = trainStep(model, optimizer, variables, x, y);
+    losses.push((await r.loss.data())[0]);
+    tf.dispose([r.loss, r.correct]);
+  }
+  const weights = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { losses, weights };
+}
+
+Deno.test({
+  name: "three training steps of the CNN on onednn match the cpu backend's",
+  ignore,
+  fn: async () => {
+    const native = await threeSteps("onednn");
+    const cpu = await threeSteps("cpu");
+    assertEquals(native.weights.length, cpu.weights.length);
+    assertLess(relativeError(native.losses, cpu.losses), 1e-4, `losses ${native.losses} vs ${cpu.losses}`);
+    assertLess(relativeError(native.weights, cpu.weights), 1e-4, "weights after three steps");
+  },
+});
+
+Deno.test({
+  name: "onednn training keeps tensors, native primitives and resident memory flat over a long run",
+  ignore,
+  fn: async () => {
+    await initBackend("onednn");
+    const { model } = createModel("resnet50", { inputShape: [32, 32, 3], numClasses: 4, seed: 1 });
+    const optimizer = leanAdam(1e-3);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = tf.randomUniform([4, 32, 32, 3], 0, 1, "float32", 7) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], "int32"), 4) as tf.Tensor2D;
+    const step = async () => {
+      const r = trainStep(model, optimizer, variables, x, y);
+      await r.loss.data();
+      tf.dispose([r.loss, r.correct]);
+    };
+    try {
+      for (let i = 0; i < 5; i++) await step();
+      const tensors = tf.memory().numTensors, primitives = cachedPrimitives();
+      const rss = Deno.memoryUsage().rss;
+      for (let i = 0; i < 40; i++) await step();
+      assertEquals(tf.memory().numTensors, tensors, "live tensors after 40 more steps");
+      assertEquals(cachedPrimitives(), primitives, "cached oneDNN primitives after 40 more steps");
+      const grownMb = (Deno.memoryUsage().rss - rss) / 2 ** 20;
+      // A leak of one step's activations (about 10 MB here) per step would add 400 MB.
+      assertLess(grownMb, 64, `resident memory grew ${grownMb.toFixed(0)} MB over 40 steps`);
+      assert(bufferPool.freeBytes > 0, "freed outputs went back to the pool");
+    } finally {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      model.dispose();
+    }
+  },
+});
