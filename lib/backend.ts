@@ -38,7 +38,7 @@ export class BackendUnavailableError extends Error {
 /** How to get each backend, for error messages. */
 const HOW_TO_GET: Record<BackendName, string> = {
   tensorflow:
-    "Install the native backend with `deno task setup:native` (CPU) or `deno task setup:gpu` (NVIDIA, needs CUDA 11.2 and cuDNN 8.1). " +
+    "Install the native backend with `deno task setup:native --tfjs-node` (CPU) or `deno task setup:gpu` (NVIDIA, needs CUDA 11.2 and cuDNN 8.1). " +
     "Its install script downloads libtensorflow from storage.googleapis.com; without that network, set TFJS_NODE_CDN_STORAGE to a mirror. See README, Backends",
   onednn: ONEDNN_INSTALL_HINT,
   webgpu:
@@ -214,7 +214,9 @@ async function startOneDnn(): Promise<{ ok: true; details: string } | { ok: fals
     throw e;
   }
   installFusedTraining();
-  if (!(await tf.setBackend("onednn"))) return { ok: false, reason: `the onednn backend failed to start (${lib.path})` };
+  if (!(await tf.setBackend("onednn"))) {
+    return { ok: false, reason: `the onednn backend failed to start (${lib.path})` };
+  }
   return { ok: true, details: oneDnnDetails(lib) };
 }
 
@@ -338,7 +340,8 @@ async function autoSelect(workload: "training" | "inference"): Promise<BackendCh
     await startWasm();
     return {
       name: "wasm",
-      reason: `no native backend (${native.reason}; ${dnnl.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
+      reason:
+        `no native backend (${native.reason}; ${dnnl.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
         `trains slower than wasm (measured 4.7x on an H100), so --backend webgpu to use it anyway; ${wasmDetails()}`,
     };
   }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertRejects, assertThrows } from "../tests/assert.ts";
 import { backendFromArgs, backendFromEnv, BackendUnavailableError, currentBackend, initBackend } from "./backend.ts";
+import { dnnlAvailable } from "./backend/onednn/dnnl_library.ts";
 
 Deno.test("initBackend('wasm') starts wasm with the training kernels", async () => {
   assertEquals(await initBackend("wasm"), "wasm");
@@ -42,14 +43,67 @@ async function runFresh(code: string, env: Record<string, string | undefined>) {
 
 const BACKEND_TS = new URL("lib/backend.ts", ROOT).href;
 
-Deno.test("initBackend() with no preference picks wasm on a machine without tfjs-node or a GPU, and says why", async () => {
+Deno.test("initBackend() with no preference picks wasm on a machine without tfjs-node, oneDNN or a GPU, and says why", async () => {
   const r = await runFresh(`import { initBackend } from "${BACKEND_TS}"; console.log(await initBackend());`, {
     LUMBAR_BACKEND: undefined,
+    LUMBAR_DNNL_PATH: "/nonexistent/libdnnl.so.2",
   });
   assert(r.ok, r.stderr);
   assertEquals(r.stdout, "wasm");
-  assert(/backend: wasm \(no native backend .*not installed.*; no real GPU/.test(r.stderr), r.stderr);
+  assert(
+    /backend: wasm \(no native backend .*not installed; oneDNN 2.x was not found.*; no real GPU/.test(r.stderr),
+    r.stderr,
+  );
   assertEquals(r.stderr.split("[lumbar] backend:").length - 1, 1, "logged once");
+});
+
+Deno.test({
+  name:
+    "initBackend() with no preference picks onednn where oneDNN is installed, and logs path, version, ISA and threads",
+  ignore: !dnnlAvailable(),
+  fn: async () => {
+    const r = await runFresh(`import { initBackend } from "${BACKEND_TS}"; console.log(await initBackend());`, {
+      LUMBAR_BACKEND: undefined,
+      LUMBAR_DNNL_PATH: undefined,
+      OMP_NUM_THREADS: undefined,
+    });
+    assert(r.ok, r.stderr);
+    assertEquals(r.stdout, "onednn");
+    const threads = navigator.hardwareConcurrency;
+    assert(
+      new RegExp(`backend: onednn \\(.*oneDNN 2\\.\\d+\\.\\d+ from \\S+, ISA \\w+, ${threads} threads?\\)`).test(
+        r.stderr,
+      ),
+      r.stderr,
+    );
+  },
+});
+
+Deno.test("initBackend('onednn') without oneDNN is an error that gives the install line", async () => {
+  const r = await runFresh(`import { initBackend } from "${BACKEND_TS}"; await initBackend("onednn");`, {
+    LUMBAR_DNNL_PATH: "/nonexistent/libdnnl.so.2",
+  });
+  assert(!r.ok, "started without oneDNN");
+  assert(r.stderr.includes("BackendUnavailableError"), r.stderr);
+  assert(r.stderr.includes("/nonexistent/libdnnl.so.2"), r.stderr);
+  assert(r.stderr.includes("deno task setup:native") && r.stderr.includes("apt-get install libdnnl2"), r.stderr);
+});
+
+Deno.test({
+  name: "onednn gives bit-identical results run after run",
+  ignore: !dnnlAvailable(),
+  fn: async () => {
+    const code = `import * as tf from "@tensorflow/tfjs";
+      import { initBackend } from "${BACKEND_TS}";
+      await initBackend("onednn");
+      const x = tf.randomUniform([4, 32, 32, 16], -1, 1, "float32", 1), w = tf.randomUniform([3, 3, 16, 32], -1, 1, "float32", 2);
+      const f = (a) => tf.matMul(tf.relu(tf.conv2d(a, w, 1, "same")).reshape([-1, 32]), tf.randomUniform([32, 64], -1, 1, "float32", 3)).sum();
+      const g = tf.grads((a, b) => f(a).mul(b.sum()))([x, w]);
+      console.log(JSON.stringify([f(x), ...g].map((t) => Array.from(t.dataSync()).reduce((a, b) => a + b, 0))));`;
+    const runs = await Promise.all([1, 2].map(() => runFresh(code, {})));
+    assert(runs.every((r) => r.ok), runs.map((r) => r.stderr).join("\n"));
+    assertEquals(runs[1].stdout, runs[0].stdout, "bit-identical sums");
+  },
 });
 
 Deno.test("multithreaded wasm gives the same numbers as one thread", async () => {

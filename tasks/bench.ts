@@ -281,6 +281,7 @@ await runMain(async () => {
     deno: Deno.version.deno,
     tfjs: tf.version.tfjs,
     backend: currentBackend(),
+    backends,
     hardwareConcurrency: navigator.hardwareConcurrency,
     results,
     cpuComparison,

@@ -1,7 +1,10 @@
 /**
- * `deno task setup:native` / `deno task setup:gpu`: installs the native
- * TensorFlow backend (@tensorflow/tfjs-node or -gpu 4.22.0) for this project.
+ * `deno task setup:native`: installs oneDNN 2.x, the native CPU engine of the
+ * `onednn` backend (Debian/Ubuntu: apt as root, otherwise the command is
+ * printed), and checks that the backend starts.
  *
+ * `deno task setup:native --tfjs-node` / `deno task setup:gpu`: installs the
+ * native TensorFlow backend (@tensorflow/tfjs-node or -gpu 4.22.0) instead.
  * Its npm install script downloads libtensorflow 2.9.1 from
  * storage.googleapis.com (set TFJS_NODE_CDN_STORAGE for a mirror). The GPU
  * build needs an NVIDIA driver > 450, CUDA 11.2 and cuDNN 8.1. Under Deno the
@@ -10,14 +13,23 @@
  * (tensorflow/tfjs#8579).
  */
 import { parseArgs } from "node:util";
+import { installOneDnn } from "../lib/backend/onednn/install_onednn.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { gpu: { type: "boolean" }, help: { type: "boolean" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { gpu: { type: "boolean" }, "tfjs-node": { type: "boolean" }, help: { type: "boolean" } },
+});
 if (values.help) {
   console.log(
-    "Usage: deno task setup:native | deno task setup:gpu\n\nInstalls @tensorflow/tfjs-node(-gpu)@4.22.0 and checks that it loads.",
+    "Usage: deno task setup:native [--tfjs-node] | deno task setup:gpu\n\n" +
+      "  (no option)   installs oneDNN 2.x for the onednn backend (apt-get on Debian/Ubuntu as root; otherwise prints how)\n" +
+      "  --tfjs-node   installs @tensorflow/tfjs-node@4.22.0 instead (downloads libtensorflow)\n" +
+      "  setup:gpu     installs @tensorflow/tfjs-node-gpu@4.22.0 (CUDA 11.2, cuDNN 8.1)",
   );
   Deno.exit(0);
 }
+if (!values.gpu && !values["tfjs-node"]) Deno.exit(await installOneDnn());
+
 const pkg = values.gpu ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
 const spec = `npm:${pkg}@4.22.0`;
 const deno = Deno.execPath();

@@ -108,9 +108,7 @@ function convOutputs(c: ConvCase): tf.Tensor[] {
   const x = tf.tensor4d(data(c.x, 1), c.x), w = tf.tensor4d(data(c.w, 2), c.w);
   const d = c.dilation ?? 1;
   const f = (a: tf.Tensor4D, b: tf.Tensor4D) =>
-    c.depthwise
-      ? tf.depthwiseConv2d(a, b, c.strides, c.pad, "NHWC", d)
-      : tf.conv2d(a, b, c.strides, c.pad, "NHWC", d);
+    c.depthwise ? tf.depthwiseConv2d(a, b, c.strides, c.pad, "NHWC", d) : tf.conv2d(a, b, c.strides, c.pad, "NHWC", d);
   const y = f(x, w);
   if (d > 1) return [y];
   const r = tf.tensor(data(y.shape, 3), y.shape);
@@ -166,7 +164,10 @@ for (const backend of BACKENDS) {
             };
             const y = f(x, w, b);
             const r = tf.tensor(data(y.shape, 4), y.shape);
-            return [y, ...tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => f(xi, wi, bi).mul(r).sum())([x, w, b])];
+            return [
+              y,
+              ...tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => f(xi, wi, bi).mul(r).sum())([x, w, b]),
+            ];
           });
         }
       }
@@ -196,7 +197,10 @@ for (const backend of BACKENDS) {
         const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
           tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi, activation: "relu" });
         const r = tf.tensor2d(data([16, 64], 4), [16, 64]);
-        return [f(x, w, b), ...tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => f(xi, wi, bi).mul(r).sum())([x, w, b])];
+        return [
+          f(x, w, b),
+          ...tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => f(xi, wi, bi).mul(r).sum())([x, w, b]),
+        ];
       });
     },
   });
@@ -205,7 +209,11 @@ for (const backend of BACKENDS) {
     name: `${backend}: max and average pooling and their gradients match cpu`,
     ignore,
     fn: async () => {
-      const cases: [number, number, "same" | "valid"][] = [[3, 2, "same"], [2, 2, "valid"], [3, 1, "same"], [3, 2, "valid"]];
+      const cases: [number, number, "same" | "valid"][] = [[3, 2, "same"], [2, 2, "valid"], [3, 1, "same"], [
+        3,
+        2,
+        "valid",
+      ]];
       for (const [k, s, pad] of cases) {
         for (const kind of ["max", "avg"] as const) {
           const label = `${kind} pool ${k}x${k}/${s} ${pad}`;
@@ -256,7 +264,10 @@ for (const backend of BACKENDS) {
             const { mean, variance } = tf.moments(xi, shape.map((_, i) => i).slice(0, -1));
             return xi.sub(mean).div(variance.add(1e-3).sqrt()).mul(g).add(b);
           };
-          return [f(x, gamma, beta), ...tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(xi, g, b).mul(r).sum())([x, gamma, beta])];
+          return [
+            f(x, gamma, beta),
+            ...tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(xi, g, b).mul(r).sum())([x, gamma, beta]),
+          ];
         };
         const fast = await outputs(backend, build(true));
         const cpu = await outputs("cpu", build(false));
@@ -289,7 +300,11 @@ for (const backend of BACKENDS) {
       await matchesCpu(backend, "activations", () => {
         const x = tf.tensor(data(big, 1, 5), big);
         const r = tf.tensor(data(big, 2), big);
-        const acts = [(t: tf.Tensor) => tf.relu(t), (t: tf.Tensor) => tf.relu6(t), (t: tf.Tensor) => tf.clipByValue(t, -1, 3)];
+        const acts = [
+          (t: tf.Tensor) => tf.relu(t),
+          (t: tf.Tensor) => tf.relu6(t),
+          (t: tf.Tensor) => tf.clipByValue(t, -1, 3),
+        ];
         return acts.flatMap((f) => [f(x), tf.grad((t: tf.Tensor) => f(t).mul(r).sum())(x)]);
       });
     },

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { DNNL, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 const FLAGS = DNNL.flags.useScale | DNNL.flags.useShift;

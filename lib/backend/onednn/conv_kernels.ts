@@ -12,7 +12,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import { DNNL, type DnnlArgSpec, dims64, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import {
+  dims64,
+  DNNL,
+  type DnnlArgSpec,
+  dnnlContext,
+  DnnlPrimitive,
+  memoryDesc,
+  primitiveCache,
+} from "./dnnl_primitive.ts";
 import { float32Of, float32Output, type KernelArgs, sizeOf } from "./kernel_io.ts";
 import { bufferPool } from "./buffer_pool.ts";
 

@@ -236,7 +236,10 @@ export class DnnlPrimitive {
     const user = addressOf(spec.user);
     const [from, to] = spec.output ? [own, user] : [user, own];
     const cell = new BigUint64Array(1);
-    check(dnnl.dnnl_reorder_primitive_desc_create(cell, from, engine, to, engine, null), "reorder_primitive_desc_create");
+    check(
+      dnnl.dnnl_reorder_primitive_desc_create(cell, from, engine, to, engine, null),
+      "reorder_primitive_desc_create",
+    );
     const rpd = outPointer(cell);
     check(dnnl.dnnl_primitive_create(cell, rpd), "primitive_create (reorder)");
     dnnl.dnnl_primitive_desc_destroy(rpd);

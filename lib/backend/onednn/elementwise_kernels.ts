@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DNNL, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 /** Tensors smaller than this stay on the cpu kernels. */

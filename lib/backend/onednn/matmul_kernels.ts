@@ -33,7 +33,7 @@ export function batchMatMul(s: MatMulShape, a: Float32Array, b: Float32Array, bi
   const c = bufferPool.take(batch * s.m * s.n, s.k === 0);
   if (s.m === 0 || s.n === 0) return c;
   if (s.k === 0) {
-    if (bias != null) for (let r = 0; r < batch * s.m; r++) c.set(bias, r * s.n);
+    if (bias != null) { for (let r = 0; r < batch * s.m; r++) c.set(bias, r * s.n); }
     return c;
   }
   const pa = Deno.UnsafePointer.of(a as unknown as BufferSource);

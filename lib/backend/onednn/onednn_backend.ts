@@ -89,8 +89,10 @@ function detachFromPool(args: KernelArgs, out: tf.TensorInfo | tf.TensorInfo[]):
     const entry = backend.data.get(info.dataId);
     if (!(entry?.values instanceof Float32Array) || !bufferPool.owns(entry.values)) continue;
     if (inputs.some((t) => t!.dataId === info.dataId)) continue;
-    shared ??= new Set(inputs.map((t) => backend.data.get(t!.dataId)?.values as ArrayBufferView | undefined)
-      .filter((v) => v != null).map((v) => v!.buffer));
+    shared ??= new Set(
+      inputs.map((t) => backend.data.get(t!.dataId)?.values as ArrayBufferView | undefined)
+        .filter((v) => v != null).map((v) => v!.buffer),
+    );
     if (shared.has(entry.values.buffer)) entry.values = entry.values.slice();
   }
   return out;
@@ -285,7 +287,7 @@ function reduce(mean: boolean): Fast {
     const first = axes[0], last = axes[axes.length - 1];
     const outer = sizeOf(x.shape.slice(0, first)), rows = sizeOf(x.shape.slice(first, last + 1));
     const out = sumMiddle(xs, outer, rows, sizeOf(x.shape.slice(last + 1)));
-    if (mean) for (let i = 0; i < out.length; i++) out[i] /= rows;
+    if (mean) { for (let i = 0; i < out.length; i++) out[i] /= rows; }
     const shape = attrs.keepDims === true
       ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
       : x.shape.filter((_, i) => !axes.includes(i));

@@ -9,7 +9,15 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { DNNL, type DnnlArgSpec, dims64, DnnlPrimitive, dnnlContext, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import {
+  dims64,
+  DNNL,
+  type DnnlArgSpec,
+  dnnlContext,
+  DnnlPrimitive,
+  memoryDesc,
+  primitiveCache,
+} from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
