@@ -11,7 +11,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import {
   dims64,
   DNNL,
@@ -21,7 +20,6 @@ import {
   memoryDesc,
   primitiveCache,
 } from "./dnnl_primitive.ts";
-import { float32Of, float32Output, type KernelArgs, sizeOf } from "./kernel_io.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
