@@ -1,11 +1,21 @@
 /**
- * Slice and constant pad as copies of contiguous runs (`TypedArray.set`):
- * tfjs' cpu kernels index every value through a TensorBuffer, which took
- * about 1 s for one 8x66x66x64 slice (the gradient of ResNet50's padding).
+ * Slice, constant pad, concat and split as block copies: oneDNN reorders
+ * ({@link copyBlock}) for large tensors, copies of contiguous runs for small
+ * ones. tfjs' cpu kernels index every value through a TensorBuffer, which
+ * took about 1 s for one 8x66x66x64 slice (the gradient of ResNet50's
+ * padding).
  *
  * @module
  */
 import { bufferPool } from "./buffer_pool.ts";
+import { BLOCK_COPY_MAX_RANK, copyBlock } from "./block_copy.ts";
+
+/** Below this many values a JS copy beats a oneDNN call. */
+const NATIVE_COPY_MIN = 1 << 14;
+
+function native(length: number, rank: number): boolean {
+  return length >= NATIVE_COPY_MIN && rank >= 1 && rank <= BLOCK_COPY_MAX_RANK;
+}
 
 /** Row-major strides of a shape. */
 function stridesOf(shape: readonly number[]): number[] {
@@ -62,6 +72,10 @@ export function sliceArray(
   size: readonly number[],
 ): Float32Array {
   const out = bufferPool.take(size.reduce((a, b) => a * b, 1));
+  if (native(out.length, shape.length)) {
+    copyBlock(x, { shape, offsets: begin }, out, { shape: size, offsets: size.map(() => 0) }, size);
+    return out;
+  }
   if (shape.length === 0) {
     out.set(x);
     return out;
@@ -83,6 +97,16 @@ export function padArray(
   const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const out = bufferPool.take(outShape.reduce((a, b) => a * b, 1));
   out.fill(value);
+  if (native(out.length, shape.length)) {
+    copyBlock(
+      x,
+      { shape, offsets: shape.map(() => 0) },
+      out,
+      { shape: outShape, offsets: paddings.map((p) => p[0]) },
+      shape,
+    );
+    return out;
+  }
   if (shape.length === 0) {
     out.set(x);
     return out;
@@ -109,6 +133,14 @@ export function concatArrays(inputs: readonly Float32Array[], outer: number, inn
   const rowLength = inners.reduce((a, b) => a + b, 0);
   const out = bufferPool.take(outer * rowLength);
   let offset = 0;
+  if (native(out.length, 2)) {
+    inputs.forEach((x, i) => {
+      const block = [outer, inners[i]];
+      copyBlock(x, { shape: block, offsets: [0, 0] }, out, { shape: [outer, rowLength], offsets: [0, offset] }, block);
+      offset += inners[i];
+    });
+    return out;
+  }
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i], inner = inners[i];
     for (let r = 0; r < outer; r++) copyRun(x, r * inner, out, r * rowLength + offset, inner);
@@ -121,6 +153,14 @@ export function concatArrays(inputs: readonly Float32Array[], outer: number, inn
 export function splitArray(x: Float32Array, outer: number, inners: readonly number[]): Float32Array[] {
   const rowLength = inners.reduce((a, b) => a + b, 0);
   let offset = 0;
+  if (native(x.length, 2)) {
+    return inners.map((inner) => {
+      const out = bufferPool.take(outer * inner), block = [outer, inner];
+      copyBlock(x, { shape: [outer, rowLength], offsets: [0, offset] }, out, { shape: block, offsets: [0, 0] }, block);
+      offset += inner;
+      return out;
+    });
+  }
   return inners.map((inner) => {
     const out = bufferPool.take(outer * inner);
     for (let r = 0; r < outer; r++) copyRun(x, r * rowLength + offset, out, r * inner, inner);

@@ -126,6 +126,14 @@ export function memoryDesc(dims: readonly number[], tag: number): Uint8Array {
   return md;
 }
 
+/** A block of `dims` at `offsets` inside a tensor of layout `parent`, as oneDNN's submemory. */
+export function subMemoryDesc(parent: Uint8Array, dims: readonly number[], offsets: readonly number[]): Uint8Array {
+  const { dnnl } = dnnlContext();
+  const md = new Uint8Array(DNNL.sizeofMemoryDesc);
+  check(dnnl.dnnl_memory_desc_init_submemory(md, parent, dims64(dims), dims64(offsets)), "memory_desc_init_submemory");
+  return md;
+}
+
 /** Dims as the int64 array oneDNN takes. */
 export function dims64(dims: readonly number[]): BigInt64Array {
   return BigInt64Array.from(dims, (d) => BigInt(d));
@@ -174,12 +182,13 @@ export class DnnlPrimitive {
   readonly impl: string;
 
   /**
-   * @param opDesc An op descriptor filled by a `dnnl_*_desc_init`.
+   * @param opDesc An op descriptor filled by a `dnnl_*_desc_init`, or the two layouts of a reorder (a copy
+   *   between layouts, or between blocks of two tensors described as submemories).
    * @param args The arguments, each with the caller's layout.
    * @param options A post-op attribute and, for backward primitives, the forward one as a hint.
    */
   constructor(
-    opDesc: Uint8Array,
+    opDesc: Uint8Array | { from: Uint8Array; to: Uint8Array },
     args: readonly DnnlArgSpec[],
     options: { attr?: Deno.PointerValue; hint?: DnnlPrimitive } = {},
   ) {
@@ -189,7 +198,16 @@ export class DnnlPrimitive {
     const cell = new BigUint64Array(1);
     const hint = options.hint != null ? options.hint.#pd : null;
     check(
-      dnnl.dnnl_primitive_desc_create(cell, opDesc, options.attr ?? null, ctx.engine, hint),
+      opDesc instanceof Uint8Array
+        ? dnnl.dnnl_primitive_desc_create(cell, opDesc, options.attr ?? null, ctx.engine, hint)
+        : dnnl.dnnl_reorder_primitive_desc_create(
+          cell,
+          addressOf(opDesc.from),
+          ctx.engine,
+          addressOf(opDesc.to),
+          ctx.engine,
+          null,
+        ),
       "primitive_desc_create",
     );
     this.#pd = outPointer(cell);
