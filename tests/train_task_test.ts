@@ -3,6 +3,7 @@
  */
 import { runTask } from "./run_task.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { dnnlAvailable } from "../lib/backend/onednn/dnnl_library.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const TRAIN = [
@@ -20,7 +21,7 @@ const TRAIN = [
   "7",
 ];
 
-function trainCommand(args: string[]): Deno.Command {
+function trainCommand(args: string[], backend = "wasm"): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -32,12 +33,12 @@ function trainCommand(args: string[]): Deno.Command {
     ],
     stdout: "piped",
     stderr: "piped",
-    env: { LUMBAR_BACKEND: "wasm" },
+    env: { LUMBAR_BACKEND: backend },
   });
 }
 
-async function train(args: string[]) {
-  const out = await trainCommand(args).output();
+async function train(args: string[], backend = "wasm") {
+  const out = await trainCommand(args, backend).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
@@ -51,8 +52,8 @@ async function checkpointEpoch(dir: string): Promise<number> {
 }
 
 /** Starts a run and signals it once its checkpoint reaches `epoch`. */
-async function startAndSignal(dir: string, epoch: number, signal: Deno.Signal) {
-  const child = trainCommand([...TRAIN, "--out", dir]).spawn();
+async function startAndSignal(dir: string, epoch: number, signal: Deno.Signal, backend = "wasm") {
+  const child = trainCommand([...TRAIN, "--out", dir], backend).spawn();
   const deadline = Date.now() + 240_000;
   while ((await checkpointEpoch(dir)) < epoch && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   child.kill(signal);
@@ -72,29 +73,37 @@ function assertClose(a: number[], b: number[], tol: number, what: string) {
   assert(worst <= tol, `${what}: largest difference ${worst} exceeds ${tol}`);
 }
 
-Deno.test("train: kill -9 mid-run, then --resume, ends with the uninterrupted run's metrics", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    const whole = await train([...TRAIN, "--out", `${root}/whole`]);
-    assertEquals(whole.code, 0, whole.stderr);
-    assert(whole.stdout.includes("95% CI"), whole.stdout);
+for (const backend of ["wasm", "onednn"]) {
+  Deno.test({
+    name: `train: kill -9 mid-run, then --resume, ends with the uninterrupted run's metrics (${backend})`,
+    ignore: backend === "onednn" && !dnnlAvailable(),
+    fn: async () => {
+      const root = await Deno.makeTempDir();
+      try {
+        const whole = await train([...TRAIN, "--out", `${root}/whole`], backend);
+        assertEquals(whole.code, 0, whole.stderr);
+        assert(whole.stdout.includes("95% CI"), whole.stdout);
+        assert(whole.stderr.includes(`backend: ${backend}`), whole.stderr);
 
-    const killed = await startAndSignal(`${root}/killed`, 2, "SIGKILL");
-    assertEquals(killed.signal, "SIGKILL");
-    const status = JSON.parse(await Deno.readTextFile(`${root}/killed/status.json`));
-    assertEquals(status.state, "running", "the killed run never finished");
+        const killed = await startAndSignal(`${root}/killed`, 2, "SIGKILL", backend);
+        assertEquals(killed.signal, "SIGKILL");
+        const status = JSON.parse(await Deno.readTextFile(`${root}/killed/status.json`));
+        assertEquals(status.state, "running", "the killed run never finished");
 
-    const resumed = await train([...TRAIN, "--out", `${root}/killed`, "--resume"]);
-    assertEquals(resumed.code, 0, resumed.stderr);
-    assert(/resumed after epoch [2-4]/.test(resumed.stderr), resumed.stderr);
-    const a = await finalMetrics(`${root}/whole`), b = await finalMetrics(`${root}/killed`);
-    // The stated tolerance: 1e-6. In practice the runs are bit-identical (same seed, same kernels).
-    assertClose(b.losses, a.losses, 1e-6, "epoch losses");
-    assertClose(b.probs.flat(), a.probs.flat(), 1e-6, "test probabilities");
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+        const resumed = await train([...TRAIN, "--out", `${root}/killed`, "--resume"], backend);
+        assertEquals(resumed.code, 0, resumed.stderr);
+        assert(/resumed after epoch [2-4]/.test(resumed.stderr), resumed.stderr);
+        const a = await finalMetrics(`${root}/whole`), b = await finalMetrics(`${root}/killed`);
+        // The stated tolerance: 1e-6. In practice the runs are bit-identical (same seed, same kernels; oneDNN on
+        // a fixed thread count, OMP_NUM_THREADS, splits its sums the same way every run).
+        assertClose(b.losses, a.losses, 1e-6, "epoch losses");
+        assertClose(b.probs.flat(), a.probs.flat(), 1e-6, "test probabilities");
+      } finally {
+        await Deno.remove(root, { recursive: true });
+      }
+    },
+  });
+}
 
 Deno.test("train: Ctrl-C saves, exits 130 and says how to resume", async () => {
   const root = await Deno.makeTempDir();
