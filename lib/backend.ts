@@ -205,17 +205,18 @@ async function startWasm(): Promise<void> {
 }
 
 /** Opens oneDNN and starts the `onednn` backend; the reason says where, which version, ISA and threads. */
-async function startOneDnn(): Promise<{ ok: true; details: string } | { ok: false; reason: string }> {
+async function startOneDnn(): Promise<{ ok: true; details: string } | { ok: false; reason: string; tried: string }> {
   let lib: DnnlLibrary;
   try {
     lib = registerOneDnnBackend();
   } catch (e) {
-    if (e instanceof OneDnnUnavailableError) return { ok: false, reason: e.message };
+    if (e instanceof OneDnnUnavailableError) return { ok: false, reason: e.message, tried: e.tried };
     throw e;
   }
   installFusedTraining();
   if (!(await tf.setBackend("onednn"))) {
-    return { ok: false, reason: `the onednn backend failed to start (${lib.path})` };
+    const reason = `the onednn backend failed to start (${lib.path})`;
+    return { ok: false, reason, tried: reason };
   }
   return { ok: true, details: oneDnnDetails(lib) };
 }
@@ -230,9 +231,15 @@ async function startCpu(): Promise<void> {
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 }
 
-function log(choice: BackendChoice): void {
+function log(choice: BackendChoice, auto: boolean): void {
   console.error(`[lumbar] backend: ${choice.name} (${choice.reason})`);
+  if (auto && choice.name === "wasm") console.error(`[lumbar] ${FASTER_HINT}`);
 }
+
+/** The one line that says how to train faster, printed when wasm was chosen for want of oneDNN. */
+export const FASTER_HINT =
+  "faster: `deno task setup:native` installs oneDNN (Debian/Ubuntu: apt-get install libdnnl2), and training then " +
+  "runs on the onednn backend, 2-7x faster than wasm (README, Backends)";
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
@@ -315,7 +322,7 @@ export async function initBackend(preferred?: BackendName, options: InitBackendO
     choice = await autoSelect(options.workload ?? "training");
   }
   current = choice;
-  log(choice);
+  log(choice, wanted == null);
   return tf.getBackend();
 }
 
@@ -341,7 +348,7 @@ async function autoSelect(workload: "training" | "inference"): Promise<BackendCh
     return {
       name: "wasm",
       reason:
-        `no native backend (${native.reason}; ${dnnl.reason}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
+        `no native backend (${native.reason}; oneDNN 2.x not found: ${dnnl.tried}); GPU ${gpu.description} found, but tfjs' webgpu backend ` +
         `trains slower than wasm (measured 4.7x on an H100), so --backend webgpu to use it anyway; ${wasmDetails()}`,
     };
   }
@@ -361,7 +368,7 @@ async function autoSelect(workload: "training" | "inference"): Promise<BackendCh
   await startWasm();
   return {
     name: "wasm",
-    reason: `no native backend (${native.reason}; ${dnnl.reason}); no real GPU (${
+    reason: `no native backend (${native.reason}; oneDNN 2.x not found: ${dnnl.tried}); no real GPU (${
       gpu.ok ? "webgpu failed to start" : gpu.reason
     }); ${wasmDetails()}`,
   };

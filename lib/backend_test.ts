@@ -51,10 +51,15 @@ Deno.test("initBackend() with no preference picks wasm on a machine without tfjs
   assert(r.ok, r.stderr);
   assertEquals(r.stdout, "wasm");
   assert(
-    /backend: wasm \(no native backend .*not installed; oneDNN 2.x was not found.*; no real GPU/.test(r.stderr),
+    /backend: wasm \(no native backend .*not installed; oneDNN 2.x not found: \/nonexistent\/libdnnl.so.2: .*\); no real GPU/
+      .test(r.stderr),
     r.stderr,
   );
   assertEquals(r.stderr.split("[lumbar] backend:").length - 1, 1, "logged once");
+  assert(
+    r.stderr.includes("[lumbar] faster: `deno task setup:native`"),
+    `one line says how to train faster: ${r.stderr}`,
+  );
 });
 
 Deno.test({

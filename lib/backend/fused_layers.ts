@@ -167,7 +167,11 @@ function patchConstantInputConv(): void {
   };
 }
 
-type ReluCall = (this: { maxValue?: number }, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor;
+type ReluCall = (
+  this: { maxValue?: number },
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Record<string, unknown>,
+) => tf.Tensor;
 
 /**
  * Keras' `ReLU(max_value=6)` (MobileNet's activation) runs in tfjs-layers as

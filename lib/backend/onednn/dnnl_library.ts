@@ -100,10 +100,15 @@ export type DnnlSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /** Raised when oneDNN cannot be found or is a version this backend does not speak. */
 export class OneDnnUnavailableError extends Error {
-  /** @param message What was tried and how to get oneDNN. */
-  constructor(message: string) {
-    super(message);
+  /** What was tried, without the install hint. */
+  readonly tried: string;
+  /**
+   * @param tried What was tried and why each failed.
+   */
+  constructor(tried: string) {
+    super(`oneDNN 2.x was not found (${tried}). ${ONEDNN_INSTALL_HINT}`);
     this.name = "OneDnnUnavailableError";
+    this.tried = tried;
   }
 }
 
@@ -217,7 +222,7 @@ export function openDnnl(): DnnlLibrary {
   }
   const v3 = findVersion3();
   if (v3 != null) tried.push(v3);
-  failure = `oneDNN 2.x was not found (${tried.join("; ")}). ${ONEDNN_INSTALL_HINT}`;
+  failure = tried.join("; ");
   throw new OneDnnUnavailableError(failure);
 }
 
