@@ -8,6 +8,7 @@ import { leanAdam } from "../../train/lean_adam.ts";
 import { dnnlAvailable } from "./dnnl_library.ts";
 import { cachedPrimitives } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
+import { gradCam } from "../../explain/grad_cam.ts";
 
 const ignore = !dnnlAvailable();
 
@@ -90,5 +91,30 @@ Deno.test({
       optimizer.dispose();
       model.dispose();
     }
+  },
+});
+
+/** Grad-CAM of a seeded ResNet50 on one backend: the heatmap and the probabilities. */
+async function resnetGradCam(backend: "onednn" | "cpu"): Promise<{ heatmap: number[]; probabilities: number[] }> {
+  await initBackend(backend);
+  const built = createModel("resnet50", { inputShape: [32, 32, 3], numClasses: 4, seed: 3 });
+  const image = tf.randomUniform([32, 32, 3], 0, 1, "float32", 4) as tf.Tensor3D;
+  try {
+    const r = await gradCam(built, image, { classIndex: 2 });
+    return { heatmap: Array.from(r.heatmap), probabilities: Array.from(r.probabilities) };
+  } finally {
+    image.dispose();
+    built.model.dispose();
+  }
+}
+
+Deno.test({
+  name: "Grad-CAM of a branched model (ResNet50) on onednn matches the cpu backend's",
+  ignore,
+  fn: async () => {
+    const native = await resnetGradCam("onednn");
+    const cpu = await resnetGradCam("cpu");
+    assertLess(relativeError(native.probabilities, cpu.probabilities), 1e-4, "probabilities");
+    assertLess(relativeError(native.heatmap, cpu.heatmap), 1e-3, "heatmap");
   },
 });
