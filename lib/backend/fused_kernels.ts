@@ -56,11 +56,14 @@ function heapOf(backend: unknown): HeapBackend {
 
 type KernelConfig = Parameters<tf.KernelFunc>[0];
 
-/** Kernel names registered on wasm by {@link registerFusedKernels}. */
+/** Kernel names of the fused training kernels (see {@link registerFusedKernels} for where each runs). */
 export const FUSED_KERNELS = {
   batchNormTrain: "LumbarBatchNormTrain",
   batchNormGrad: "LumbarBatchNormGrad",
   clipGrad: "LumbarClipGrad",
+  /** Batch norm then ReLU in one pass, and its gradient: registered on onednn only. */
+  batchNormReluTrain: "LumbarBatchNormReluTrain",
+  batchNormReluGrad: "LumbarBatchNormReluGrad",
 } as const;
 
 /**

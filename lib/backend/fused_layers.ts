@@ -19,7 +19,8 @@ import { FUSED_KERNELS, fusedKernelsActive, fusedKernelsEnabled, registerFusedKe
 
 /**
  * Training-mode batch norm over every axis but the last, with its whole
- * gradient in one fused kernel.
+ * gradient in one fused kernel; with `relu` (onednn only), the ReLU after
+ * it too, in the same passes.
  *
  * @returns The output, and the batch mean and biased variance (as tfjs' `moments`) for the moving averages:
  *   these two are kept out of any `tidy`, so the caller disposes them.
@@ -29,26 +30,29 @@ export function batchNormTraining(
   gamma: tf.Tensor,
   beta: tf.Tensor,
   epsilon: number,
+  relu = false,
 ): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, gammaIn, betaIn] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance, invStd] = tf.engine().runKernel(
-      FUSED_KERNELS.batchNormTrain,
+    const [y, mean, variance, invStd, workspace] = tf.engine().runKernel(
+      relu ? FUSED_KERNELS.batchNormReluTrain : FUSED_KERNELS.batchNormTrain,
       { x: xIn, gamma: gammaIn, beta: betaIn },
       { epsilon } as unknown as tf.NamedAttrMap,
     ) as tf.Tensor[];
-    save([xIn, gammaIn, mean, invStd]);
+    save(relu ? [xIn, gammaIn, mean, invStd, workspace] : [xIn, gammaIn, mean, invStd]);
     // The forward function runs inside a tidy: keep the statistics past it.
     stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, m, inv] = saved;
+        const [xs, g, m, inv, ws] = saved;
         return tf.engine().runKernel(
-          FUSED_KERNELS.batchNormGrad,
-          { dy, x: xs, gamma: g, mean: m, invStd: inv },
+          relu ? FUSED_KERNELS.batchNormReluGrad : FUSED_KERNELS.batchNormGrad,
+          relu
+            ? { dy, x: xs, gamma: g, mean: m, invStd: inv, workspace: ws }
+            : { dy, x: xs, gamma: g, mean: m, invStd: inv },
           { epsilon } as unknown as tf.NamedAttrMap,
         ) as tf.Tensor[];
       },
@@ -56,6 +60,45 @@ export function batchNormTraining(
   });
   const y = (op as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, gamma, beta);
   return { y, mean: stats!.mean, variance: stats!.variance };
+}
+
+/** Outputs of batch norm that already went through the ReLU after it (see {@link reluFollows}). */
+const reluApplied = new WeakSet<tf.Tensor>();
+
+/** The parts of a tfjs-layers graph node the patches read. */
+interface GraphNode {
+  outboundLayer: { getClassName(): string; activation?: { getClassName(): string } };
+}
+
+/**
+ * Whether a layer, called once, feeds one layer only, and that is
+ * `Activation("relu")`: batch norm can then apply the ReLU itself (oneDNN
+ * fuses it into the same passes, forward and backward), and the activation
+ * layer passes the result on. DenseNet121's 120 and ResNet50's 49 such pairs
+ * each save one pass forward and one backward.
+ */
+function reluFollows(layer: { inboundNodes: unknown[]; outboundNodes: GraphNode[] }): boolean {
+  if (layer.inboundNodes.length !== 1 || layer.outboundNodes.length !== 1) return false;
+  const next = layer.outboundNodes[0].outboundLayer;
+  return next.getClassName() === "Activation" && next.activation?.getClassName() === "relu";
+}
+
+type ActivationCall = (
+  this: { activation: { getClassName(): string } },
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Record<string, unknown>,
+) => tf.Tensor;
+
+/** `Activation("relu")` passes on, unchanged, a batch norm output that {@link reluFollows} already rectified. */
+function patchReluActivation(): void {
+  const proto = Object.getPrototypeOf(tf.layers.activation({ activation: "relu" })) as { call: ActivationCall };
+  const original = proto.call;
+  proto.call = function (this: { activation: { getClassName(): string } }, inputs, kwargs) {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    // relu(relu(x)) = relu(x), with the same gradient: skipping is exact.
+    if (reluApplied.has(input) && this.activation.getClassName() === "relu") return tf.clone(input);
+    return original.call(this, inputs, kwargs);
+  };
 }
 
 /** The fields of tfjs' BatchNormalization layer that the patch reads. */
@@ -69,6 +112,8 @@ interface BatchNormLayer {
   beta: { read(): tf.Tensor };
   movingMean: { read(): tf.Tensor; write(t: tf.Tensor): void };
   movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
+  inboundNodes: unknown[];
+  outboundNodes: GraphNode[];
 }
 
 type LayerCall = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
@@ -86,8 +131,9 @@ function patchBatchNormalization(): void {
     ) {
       return original.call(this, inputs, kwargs);
     }
-    return tf.tidy(() => {
-      const { y, mean, variance } = batchNormTraining(input, this.gamma.read(), this.beta.read(), this.epsilon);
+    const relu = tf.getBackend() === "onednn" && reluFollows(this);
+    const out = tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(input, this.gamma.read(), this.beta.read(), this.epsilon, relu);
       // Keras' moving averages, as tfjs' layer updates them.
       for (const [variable, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
         tf.tidy(() => {
@@ -98,6 +144,8 @@ function patchBatchNormalization(): void {
       tf.dispose([mean, variance]);
       return y;
     });
+    if (relu) reluApplied.add(out);
+    return out;
   };
 }
 
@@ -233,6 +281,7 @@ export function installFusedTraining(): void {
   patchBatchNormalization();
   patchConstantInputConv();
   patchRelu6Layer();
+  patchReluActivation();
   overrideGradient("Relu", (dy, x) => clipGrad(dy, x, 0, Infinity, true));
   overrideGradient("Relu6", (dy, x) => clipGrad(dy, x, 0, 6, true));
   overrideGradient("ClipByValue", (dy, x, attrs) => {

@@ -16,14 +16,19 @@ import { bufferPool } from "./buffer_pool.ts";
 
 const FLAGS = DNNL.flags.useScale | DNNL.flags.useShift;
 
+/** Flags with the ReLU after batch norm fused in (its mask kept in a workspace for the backward pass). */
+function flags(relu: boolean): number {
+  return FLAGS | (relu ? DNNL.flags.fuseNormRelu : 0);
+}
+
 function mds(rows: number, channels: number): { data: Uint8Array; stat: Uint8Array } {
   // As NHWC with one image of rows x 1 pixels: oneDNN's jit batch norm takes the channels-last layout, its
   // reference one the 2D [rows, channels] (measured 3x slower than our JS loop).
   return { data: memoryDesc([1, channels, rows, 1], DNNL.tag.nhwc), stat: memoryDesc([channels], DNNL.tag.a) };
 }
 
-function forwardPrimitive(rows: number, channels: number, epsilon: number): DnnlPrimitive {
-  return primitiveCache(`bnorm-fwd|${rows}|${channels}|${epsilon}`, () => {
+function forwardPrimitive(rows: number, channels: number, epsilon: number, relu: boolean): DnnlPrimitive {
+  return primitiveCache(`bnorm-fwd|${rows}|${channels}|${epsilon}|${relu}`, () => {
     const { data, stat } = mds(rows, channels);
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnlContext().dnnl.dnnl_batch_normalization_forward_desc_init(
@@ -31,9 +36,10 @@ function forwardPrimitive(rows: number, channels: number, epsilon: number): Dnnl
       DNNL.prop.forwardTraining,
       data,
       epsilon,
-      FLAGS,
+      flags(relu),
     );
     if (status !== 0) throw new Error(`oneDNN batch_normalization_forward_desc_init failed (status ${status})`);
+    const workspace = relu ? [{ arg: DNNL.arg.workspace, query: DNNL.query.workspaceMd, output: true }] : [];
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: data },
       { arg: DNNL.arg.scale, user: stat },
@@ -41,24 +47,33 @@ function forwardPrimitive(rows: number, channels: number, epsilon: number): Dnnl
       { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: data, output: true },
       { arg: DNNL.arg.mean, user: stat, output: true },
       { arg: DNNL.arg.variance, user: stat, output: true },
+      ...workspace,
     ]);
   });
 }
 
-/** y, the batch mean and biased variance, and 1/sqrt(variance + epsilon). */
+/**
+ * y (relu(y) with `relu`), the batch mean and biased variance, and
+ * 1/sqrt(variance + epsilon); with `relu`, also the workspace (ReLU's mask)
+ * that {@link batchNormGrad} needs, in a float32 array of ceil(bytes / 4)
+ * values that only carries its bytes.
+ */
 export function batchNormTrain(
   x: Float32Array,
   channels: number,
   gamma: Float32Array,
   beta: Float32Array,
   epsilon: number,
-): { y: Float32Array; mean: Float32Array; variance: Float32Array; invStd: Float32Array } {
+  relu = false,
+): { y: Float32Array; mean: Float32Array; variance: Float32Array; invStd: Float32Array; workspace?: Float32Array } {
   const rows = x.length / channels;
   const y = bufferPool.take(x.length);
   const mean = new Float32Array(channels), variance = new Float32Array(channels);
-  forwardPrimitive(rows, channels, epsilon).execute([x, gamma, beta, y, mean, variance]);
+  const p = forwardPrimitive(rows, channels, epsilon, relu);
+  const workspace = relu ? bufferPool.take(Math.ceil(p.bytesOf(DNNL.query.workspaceMd) / 4)) : undefined;
+  p.execute(workspace != null ? [x, gamma, beta, y, mean, variance, workspace] : [x, gamma, beta, y, mean, variance]);
   const invStd = variance.map((v) => 1 / Math.sqrt(v + epsilon));
-  return { y, mean, variance, invStd };
+  return { y, mean, variance, invStd, workspace };
 }
 
 /** dx, dgamma and dbeta of training-mode batch norm (through the batch statistics). */
@@ -70,9 +85,10 @@ export function batchNormGrad(
   mean: Float32Array,
   invStd: Float32Array,
   epsilon: number,
+  workspace?: Float32Array,
 ): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } {
-  const rows = x.length / channels;
-  const p = primitiveCache(`bnorm-bwd|${rows}|${channels}|${epsilon}`, () => {
+  const rows = x.length / channels, relu = workspace != null;
+  const p = primitiveCache(`bnorm-bwd|${rows}|${channels}|${epsilon}|${relu}`, () => {
     const { data, stat } = mds(rows, channels);
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnlContext().dnnl.dnnl_batch_normalization_backward_desc_init(
@@ -81,7 +97,7 @@ export function batchNormGrad(
       data,
       data,
       epsilon,
-      FLAGS,
+      flags(relu),
     );
     if (status !== 0) throw new Error(`oneDNN batch_normalization_backward_desc_init failed (status ${status})`);
     return new DnnlPrimitive(desc, [
@@ -95,11 +111,13 @@ export function batchNormGrad(
       { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: data, output: true },
       { arg: DNNL.arg.diffScale, user: stat, output: true },
       { arg: DNNL.arg.diffShift, user: stat, output: true },
-    ], { hint: forwardPrimitive(rows, channels, epsilon) });
+      ...(relu ? [{ arg: DNNL.arg.workspace, query: DNNL.query.workspaceMd }] : []),
+    ], { hint: forwardPrimitive(rows, channels, epsilon, relu) });
   });
   const variance = invStd.map((inv) => 1 / (inv * inv) - epsilon);
   const dx = bufferPool.take(x.length);
   const dGamma = new Float32Array(channels), dBeta = new Float32Array(channels);
-  p.execute([x, mean, variance, dy, gamma, dBeta, dx, dGamma, dBeta]);
+  const arrays = [x, mean, variance, dy, gamma, dBeta, dx, dGamma, dBeta];
+  p.execute(workspace != null ? [...arrays, workspace] : arrays);
   return { dx, dGamma, dBeta };
 }

@@ -30,7 +30,7 @@ export const DNNL = {
     poolingAvgIncludePadding: 767,
     poolingAvgExcludePadding: 1023,
   },
-  flags: { useGlobalStats: 1, useScale: 8, useShift: 16 },
+  flags: { useGlobalStats: 1, fuseNormRelu: 4, useScale: 8, useShift: 16 },
   query: {
     implInfoStr: 8,
     srcMd: 129,

@@ -380,37 +380,49 @@ function clipGrad(): Fast {
   };
 }
 
-function batchNormTrainKernel(): Fast {
+/** Batch norm in training, with (`relu`) or without the ReLU after it; its fifth output is ReLU's mask. */
+function batchNormTrainKernel(relu: boolean): Fast {
   return (args, backend) => {
     const { x, gamma, beta } = inputsOf(args) as Record<string, tf.TensorInfo>;
     const channels = x.shape[x.shape.length - 1];
     const [xs, gs, bs] = [x, gamma, beta].map((t) => float32Of(backend, t));
-    if (xs == null || gs == null || bs == null) return undefined;
-    const r = batchNormTrain(xs, channels, gs, bs, (args.attrs as { epsilon: number }).epsilon);
-    return [
+    if (xs == null || gs == null || bs == null) return unsupported(relu, "batch norm + ReLU takes float32 only");
+    const r = batchNormTrain(xs, channels, gs, bs, (args.attrs as { epsilon: number }).epsilon, relu);
+    const outputs = [
       float32Output(backend, [...x.shape], r.y),
       float32Output(backend, [channels], r.mean),
       float32Output(backend, [channels], r.variance),
       float32Output(backend, [channels], r.invStd),
     ];
+    if (r.workspace != null) outputs.push(float32Output(backend, [r.workspace.length], r.workspace));
+    return outputs;
   };
 }
 
-function batchNormGradKernel(): Fast {
+function batchNormGradKernel(relu: boolean): Fast {
   return (args, backend) => {
-    const { dy, x, gamma, mean, invStd } = inputsOf(args) as Record<string, tf.TensorInfo>;
+    const { dy, x, gamma, mean, invStd, workspace } = inputsOf(args) as Record<string, tf.TensorInfo>;
     const epsilon = (args.attrs as { epsilon?: number }).epsilon;
-    if (epsilon == null) return undefined;
+    if (epsilon == null) return unsupported(relu, "batch norm + ReLU gradient needs epsilon");
     const channels = x.shape[x.shape.length - 1];
     const [dys, xs, gs, ms, is] = [dy, x, gamma, mean, invStd].map((t) => float32Of(backend, t));
-    if (dys == null || xs == null || gs == null || ms == null || is == null) return undefined;
-    const r = batchNormGrad(dys, xs, channels, gs, ms, is, epsilon);
+    const ws = relu ? float32Of(backend, workspace) : undefined;
+    if (dys == null || xs == null || gs == null || ms == null || is == null || (relu && ws == null)) {
+      return unsupported(relu, "batch norm + ReLU gradient takes float32 only");
+    }
+    const r = batchNormGrad(dys, xs, channels, gs, ms, is, epsilon, ws);
     return [
       float32Output(backend, [...x.shape], r.dx),
       float32Output(backend, [channels], r.dGamma),
       float32Output(backend, [channels], r.dBeta),
     ];
   };
+}
+
+/** The plain kernels fall back to their JS loops; the ReLU-fused ones have none. */
+function unsupported(relu: boolean, why: string): undefined {
+  if (relu) throw new TypeError(why);
+  return undefined;
 }
 
 /** The kernels oneDNN runs; each falls back to the cpu kernel where it returns undefined. */
@@ -445,8 +457,10 @@ const ROUTED: [string, Fast][] = [
   ["Concat", concat()],
   ["SplitV", splitV()],
   // Lumbar Lab's fused training kernels (fused_kernels.ts): natively here, their JS loops as the fallback.
-  [FUSED_KERNELS.batchNormTrain, batchNormTrainKernel()],
-  [FUSED_KERNELS.batchNormGrad, batchNormGradKernel()],
+  [FUSED_KERNELS.batchNormTrain, batchNormTrainKernel(false)],
+  [FUSED_KERNELS.batchNormGrad, batchNormGradKernel(false)],
+  [FUSED_KERNELS.batchNormReluTrain, batchNormTrainKernel(true)],
+  [FUSED_KERNELS.batchNormReluGrad, batchNormGradKernel(true)],
   [FUSED_KERNELS.clipGrad, clipGrad()],
 ];
 
@@ -485,7 +499,15 @@ export function registerOneDnnBackend(): DnnlLibrary {
   registerFusedKernels();
   // Each routed kernel wraps the one registered so far (cpu's, or the fused JS loop), its fallback.
   for (const [kernelName, fast] of ROUTED) {
-    const fallback = tf.getKernel(kernelName, ONEDNN_BACKEND)!.kernelFunc;
+    const fallback = tf.getKernel(kernelName, ONEDNN_BACKEND)?.kernelFunc;
+    if (fallback == null) {
+      tf.registerKernel({
+        kernelName,
+        backendName: ONEDNN_BACKEND,
+        kernelFunc: (args) => fast(args, args.backend as MathBackendCPU)!,
+      });
+      continue;
+    }
     tf.unregisterKernel(kernelName, ONEDNN_BACKEND);
     tf.registerKernel({
       kernelName,
