@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertRejects, assertThrows } from "../tests/assert.ts";
 import { backendFromArgs, backendFromEnv, BackendUnavailableError, currentBackend, initBackend } from "./backend.ts";
-import { dnnlAvailable } from "./backend/onednn/dnnl_library.ts";
+import { ignoreWithoutOneDnn } from "../tests/external_tools.ts";
 
 Deno.test("initBackend('wasm') starts wasm with the training kernels", async () => {
   assertEquals(await initBackend("wasm"), "wasm");
@@ -65,7 +65,7 @@ Deno.test("initBackend() with no preference picks wasm on a machine without tfjs
 Deno.test({
   name:
     "initBackend() with no preference picks onednn where oneDNN is installed, and logs path, version, ISA and threads",
-  ignore: !dnnlAvailable(),
+  ignore: ignoreWithoutOneDnn(),
   fn: async () => {
     const r = await runFresh(`import { initBackend } from "${BACKEND_TS}"; console.log(await initBackend());`, {
       LUMBAR_BACKEND: undefined,
@@ -96,7 +96,7 @@ Deno.test("initBackend('onednn') without oneDNN is an error that gives the insta
 
 Deno.test({
   name: "onednn gives bit-identical results run after run",
-  ignore: !dnnlAvailable(),
+  ignore: ignoreWithoutOneDnn(),
   fn: async () => {
     const code = `import * as tf from "@tensorflow/tfjs";
       import { initBackend } from "${BACKEND_TS}";

@@ -1,5 +1,5 @@
 /**
- * Tests that need programs from outside the project (dcmtk, Jupyter). CI
+ * Tests that need programs from outside the project (dcmtk, Jupyter, oneDNN). CI
  * (`CI=true`, where `.ci/run` installs them) always runs these tests and
  * fails when a program is missing. Elsewhere, such as a fresh machine that
  * has only Node.js and npm, they are reported as ignored, with the install
@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { dnnlAvailable } from "../lib/backend/onednn/dnnl_library.ts";
 
 async function runs(cmd: string, args: string[]): Promise<boolean> {
   try {
@@ -37,4 +39,12 @@ export function ignoreWithout(have: boolean, install: string): boolean {
   if (have || inCi) return false;
   console.warn(`[tests] ignoring a test that needs: ${install}`);
   return true;
+}
+
+/** oneDNN 2.x opens, so the onednn backend can run. */
+export const HAVE_ONEDNN = dnnlAvailable();
+
+/** The `ignore` flag of a test that needs oneDNN: never ignored in CI. */
+export function ignoreWithoutOneDnn(): boolean {
+  return ignoreWithout(HAVE_ONEDNN, "oneDNN 2.x: `deno task setup:native` (apt-get install libdnnl2)");
 }

@@ -3,7 +3,7 @@
  */
 import { runTask } from "./run_task.ts";
 import { assert, assertEquals } from "./assert.ts";
-import { dnnlAvailable } from "../lib/backend/onednn/dnnl_library.ts";
+import { ignoreWithoutOneDnn } from "./external_tools.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const TRAIN = [
@@ -76,7 +76,7 @@ function assertClose(a: number[], b: number[], tol: number, what: string) {
 for (const backend of ["wasm", "onednn"]) {
   Deno.test({
     name: `train: kill -9 mid-run, then --resume, ends with the uninterrupted run's metrics (${backend})`,
-    ignore: backend === "onednn" && !dnnlAvailable(),
+    ignore: backend === "onednn" && ignoreWithoutOneDnn(),
     fn: async () => {
       const root = await Deno.makeTempDir();
       try {

@@ -9,13 +9,13 @@ import * as tf from "@tensorflow/tfjs";
 import { assertEquals, assertLess } from "../../tests/assert.ts";
 import { initBackend } from "../backend.ts";
 import { createRng } from "../random.ts";
-import { dnnlAvailable } from "./onednn/dnnl_library.ts";
+import { ignoreWithoutOneDnn } from "../../tests/external_tools.ts";
 import { batchNormTraining } from "./fused_layers.ts";
 
 const REL_TOL = 1e-4;
 const BACKENDS = ["onednn", "wasm"] as const;
 type Fast = typeof BACKENDS[number];
-const onednnMissing = !dnnlAvailable();
+const onednnMissing = ignoreWithoutOneDnn();
 
 /** Seeded normal values for a shape. */
 function data(shape: number[], seed: number, scale = 1): number[] {

@@ -5,12 +5,12 @@ import { initBackend } from "../../backend.ts";
 import { createModel, listModels } from "../../models/mod.ts";
 import { trainStep } from "../../train/train_step.ts";
 import { leanAdam } from "../../train/lean_adam.ts";
-import { dnnlAvailable } from "./dnnl_library.ts";
+import { ignoreWithoutOneDnn } from "../../../tests/external_tools.ts";
 import { cachedPrimitives } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 import { gradCam } from "../../explain/grad_cam.ts";
 
-const ignore = !dnnlAvailable();
+const ignore = ignoreWithoutOneDnn();
 
 /** Input sides the model tests use: AlexNet's 11x11/4 stem needs 63. */
 const SIZE: Record<string, number> = { alexnet: 63 };
