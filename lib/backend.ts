@@ -239,7 +239,7 @@ function log(choice: BackendChoice, auto: boolean): void {
 /** The one line that says how to train faster, printed when wasm was chosen for want of oneDNN. */
 export const FASTER_HINT =
   "faster: `deno task setup:native` installs oneDNN (Debian/Ubuntu: apt-get install libdnnl2), and training then " +
-  "runs on the onednn backend, 2-7x faster than wasm (README, Backends)";
+  "runs on the onednn backend, 4.5-7x faster than wasm (README, Performance)";
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
