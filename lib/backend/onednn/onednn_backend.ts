@@ -425,6 +425,42 @@ function unsupported(relu: boolean, why: string): undefined {
   return undefined;
 }
 
+/**
+ * tfjs' cpu `Transform` (behind `tf.image.transform`, so our rotation and
+ * zoom augmentation) returns after the first image of a batch, leaving the
+ * others at the fill value (tfjs-backend-cpu 4.22): training on onednn saw
+ * blank images and stayed at chance. It is run here one image at a time,
+ * where it is right.
+ */
+function transformPerImage(cpuTransform: tf.KernelFunc): Fast {
+  return (args, backend) => {
+    const { image, transforms } = inputsOf(args) as { image: tf.TensorInfo; transforms: tf.TensorInfo };
+    const [batch, h, w, c] = image.shape;
+    const pixels = backend.data.get(image.dataId).values as tf.TypedArray;
+    const rows = backend.data.get(transforms.dataId).values as Float32Array;
+    if (batch <= 1 || !(pixels instanceof Float32Array)) return undefined;
+    const attrs = args.attrs as { outputShape?: [number, number] };
+    const [oh, ow] = attrs.outputShape ?? [h, w];
+    const out = bufferPool.take(batch * oh * ow * c);
+    for (let b = 0; b < batch; b++) {
+      const one = backend.makeTensorInfo([1, h, w, c], "float32", pixels.slice(b * h * w * c, (b + 1) * h * w * c));
+      const row = backend.makeTensorInfo(
+        [1, 8],
+        "float32",
+        transforms.shape[0] === 1 ? rows.slice(0, 8) : rows.slice(b * 8, b * 8 + 8),
+      );
+      const res = cpuTransform({
+        inputs: { image: one, transforms: row },
+        attrs: args.attrs,
+        backend,
+      }) as tf.TensorInfo;
+      out.set(backend.data.get(res.dataId).values as Float32Array, b * oh * ow * c);
+      for (const t of [one, row, res]) backend.disposeData(t.dataId);
+    }
+    return float32Output(backend, [batch, oh, ow, c], out);
+  };
+}
+
 /** The kernels oneDNN runs; each falls back to the cpu kernel where it returns undefined. */
 const ROUTED: [string, Fast][] = [
   ["Conv2D", conv(false, false)],
@@ -456,6 +492,7 @@ const ROUTED: [string, Fast][] = [
   ["ClipByValue", activation((a) => ({ kind: "clip", lo: a.clipValueMin as number, hi: a.clipValueMax as number }))],
   ["Concat", concat()],
   ["SplitV", splitV()],
+  ["Transform", transformPerImage(tf.getKernel("Transform", "cpu")!.kernelFunc)],
   // Lumbar Lab's fused training kernels (fused_kernels.ts): natively here, their JS loops as the fallback.
   [FUSED_KERNELS.batchNormTrain, batchNormTrainKernel(false)],
   [FUSED_KERNELS.batchNormGrad, batchNormGradKernel(false)],
