@@ -252,6 +252,7 @@ export function dnnlAvailable(): boolean {
   }
 }
 
+/** The first line of a dlopen error, without Deno's repeated "Could not open library: " prefixes. */
 function firstLine(s: string): string {
-  return s.split("\n")[0];
+  return s.split("\n")[0].replace(/^(Could not open library: )+/, "");
 }
