@@ -10,87 +10,39 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import {
-  dims64,
-  DNNL,
-  type DnnlArgSpec,
-  dnnlContext,
-  DnnlPrimitive,
-  memoryDesc,
-  primitiveCache,
-} from "./dnnl_primitive.ts";
+import type * as tf from "@tensorflow/tfjs";
+import { DNNL, type DnnlArgSpec, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { type WindowDescs, windowDescs, windowKey } from "./window_geometry.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 /** Activations oneDNN applies as a post-op of the conv. */
 export type ConvActivation = "linear" | "relu" | "relu6";
 
-/** Geometry of one conv in oneDNN's terms. */
-interface ConvGeometry {
-  key: string;
-  src: Uint8Array;
+/** A conv's descriptors: the window's, and its filter and bias. */
+interface ConvDescs extends WindowDescs {
   weightsUser: Uint8Array;
   weightsAny: Uint8Array;
   bias: Uint8Array;
-  dst: Uint8Array;
-  strides: BigInt64Array;
-  dilates: BigInt64Array;
-  padL: BigInt64Array;
-  padR: BigInt64Array;
 }
 
-/**
- * oneDNN descriptors of a tfjs conv. oneDNN's right/bottom padding must make
- * (in + padL + padR - extent) / stride + 1 the output size exactly, so it is
- * derived from the output; it is negative where 'valid' leaves input rows
- * unused (AlexNet's 11x11 stride-4 conv at 224).
- */
-function geometry(c: ConvInfo, depthwise: boolean): ConvGeometry {
-  const mult = depthwise ? c.outChannels / c.inChannels : 0;
-  const extentH = (c.filterHeight - 1) * c.dilationHeight + 1;
-  const extentW = (c.filterWidth - 1) * c.dilationWidth + 1;
-  const padT = c.padInfo.top, padLeft = c.padInfo.left;
-  const padB = (c.outHeight - 1) * c.strideHeight + extentH - c.inHeight - padT;
-  const padRight = (c.outWidth - 1) * c.strideWidth + extentW - c.inWidth - padLeft;
+function convKey(c: ConvInfo, depthwise: boolean): string {
+  return windowKey(depthwise ? "dw" : "conv", c);
+}
+
+function convDescs(c: ConvInfo, depthwise: boolean): ConvDescs {
   const wDims = depthwise
-    ? [c.inChannels, mult, 1, c.filterHeight, c.filterWidth]
+    ? [c.inChannels, c.outChannels / c.inChannels, 1, c.filterHeight, c.filterWidth]
     : [c.outChannels, c.inChannels, c.filterHeight, c.filterWidth];
-  const key = [
-    depthwise ? "dw" : "conv",
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outHeight,
-    c.outWidth,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    padT,
-    padLeft,
-    padB,
-    padRight,
-  ].join(",");
   return {
-    key,
-    src: memoryDesc([c.batchSize, c.inChannels, c.inHeight, c.inWidth], DNNL.tag.nhwc),
+    ...windowDescs(c),
     weightsUser: memoryDesc(wDims, depthwise ? DNNL.tag.hwigo : DNNL.tag.hwio),
     weightsAny: memoryDesc(wDims, DNNL.tag.any),
     bias: memoryDesc([c.outChannels], DNNL.tag.a),
-    dst: memoryDesc([c.batchSize, c.outChannels, c.outHeight, c.outWidth], DNNL.tag.nhwc),
-    strides: dims64([c.strideHeight, c.strideWidth]),
-    dilates: dims64([c.dilationHeight - 1, c.dilationWidth - 1]),
-    padL: dims64([padT, padLeft]),
-    padR: dims64([padB, padRight]),
   };
 }
 
-function forwardDesc(g: ConvGeometry, withBias: boolean): Uint8Array {
+function forwardDesc(g: ConvDescs, withBias: boolean, key: string): Uint8Array {
   const { dnnl } = dnnlContext();
   const desc = new Uint8Array(DNNL.opDescBytes);
   const status = dnnl.dnnl_dilated_convolution_forward_desc_init(
@@ -106,7 +58,7 @@ function forwardDesc(g: ConvGeometry, withBias: boolean): Uint8Array {
     g.padL,
     g.padR,
   );
-  if (status !== 0) throw new Error(`oneDNN convolution_forward_desc_init failed (status ${status}) for ${g.key}`);
+  if (status !== 0) throw new Error(`oneDNN convolution_forward_desc_init failed (status ${status}) for ${key}`);
   return desc;
 }
 
@@ -126,8 +78,15 @@ function activationAttr(activation: ConvActivation): Deno.PointerValue {
   return attr;
 }
 
-function forwardPrimitive(g: ConvGeometry, withBias: boolean, activation: ConvActivation): DnnlPrimitive {
-  return primitiveCache(`${g.key}|fwd|${withBias}|${activation}`, () => {
+function forwardPrimitive(
+  c: ConvInfo,
+  depthwise: boolean,
+  withBias: boolean,
+  activation: ConvActivation,
+): DnnlPrimitive {
+  const key = convKey(c, depthwise);
+  return primitiveCache(`${key}|fwd|${withBias}|${activation}`, () => {
+    const g = convDescs(c, depthwise);
     const attr = activationAttr(activation);
     try {
       const args: DnnlArgSpec[] = [
@@ -136,7 +95,7 @@ function forwardPrimitive(g: ConvGeometry, withBias: boolean, activation: ConvAc
         ...(withBias ? [{ arg: DNNL.arg.bias, query: DNNL.query.weightsMd, index: 1, user: g.bias }] : []),
         { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: g.dst, output: true },
       ];
-      return new DnnlPrimitive(forwardDesc(g, withBias), args, { attr });
+      return new DnnlPrimitive(forwardDesc(g, withBias, key), args, { attr });
     } finally {
       if (attr != null) dnnlContext().dnnl.dnnl_primitive_attr_destroy(attr);
     }
@@ -144,8 +103,8 @@ function forwardPrimitive(g: ConvGeometry, withBias: boolean, activation: ConvAc
 }
 
 /** The forward primitive backward ones take as a hint. */
-function hintPrimitive(g: ConvGeometry): DnnlPrimitive {
-  return forwardPrimitive(g, false, "linear");
+function hintPrimitive(c: ConvInfo, depthwise: boolean): DnnlPrimitive {
+  return forwardPrimitive(c, depthwise, false, "linear");
 }
 
 /**
@@ -161,17 +120,16 @@ export function convForward(
   bias: Float32Array | undefined,
   activation: ConvActivation,
 ): Float32Array {
-  const g = geometry(c, depthwise);
   const y = bufferPool.take(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
-  const p = forwardPrimitive(g, bias != null, activation);
+  const p = forwardPrimitive(c, depthwise, bias != null, activation);
   p.execute(bias != null ? [x, w, bias, y] : [x, w, y]);
   return y;
 }
 
 /** dx of a conv, NHWC, from dy and the filter. */
 export function convBackwardData(c: ConvInfo, depthwise: boolean, dy: Float32Array, w: Float32Array): Float32Array {
-  const g = geometry(c, depthwise);
-  const p = primitiveCache(`${g.key}|bwd-data`, () => {
+  const p = primitiveCache(`${convKey(c, depthwise)}|bwd-data`, () => {
+    const g = convDescs(c, depthwise);
     const { dnnl } = dnnlContext();
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnl.dnnl_dilated_convolution_backward_data_desc_init(
@@ -190,7 +148,7 @@ export function convBackwardData(c: ConvInfo, depthwise: boolean, dy: Float32Arr
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },
       { arg: DNNL.arg.weights, query: DNNL.query.weightsMd, user: g.weightsUser },
       { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: g.src, output: true },
-    ], { hint: hintPrimitive(g) });
+    ], { hint: hintPrimitive(c, depthwise) });
   });
   const dx = bufferPool.take(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
   p.execute([dy, w, dx]);
@@ -199,8 +157,8 @@ export function convBackwardData(c: ConvInfo, depthwise: boolean, dy: Float32Arr
 
 /** dw of a conv, in tfjs' filter layout (HWIO, or [h, w, in, multiplier] for depthwise). */
 export function convBackwardWeights(c: ConvInfo, depthwise: boolean, x: Float32Array, dy: Float32Array): Float32Array {
-  const g = geometry(c, depthwise);
-  const p = primitiveCache(`${g.key}|bwd-weights`, () => {
+  const p = primitiveCache(`${convKey(c, depthwise)}|bwd-weights`, () => {
+    const g = convDescs(c, depthwise);
     const { dnnl } = dnnlContext();
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
@@ -220,7 +178,7 @@ export function convBackwardWeights(c: ConvInfo, depthwise: boolean, x: Float32A
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: g.src },
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },
       { arg: DNNL.arg.diffWeights, query: DNNL.query.diffWeightsMd, user: g.weightsUser, output: true },
-    ], { hint: hintPrimitive(g) });
+    ], { hint: hintPrimitive(c, depthwise) });
   });
   const dw = bufferPool.take(
     c.filterHeight * c.filterWidth * (depthwise ? c.outChannels : c.inChannels * c.outChannels),

@@ -113,6 +113,19 @@ function channelsLast(attrs: Attrs): boolean {
   return f == null || bu.convertConv2DDataFormat(f as "NHWC" | "NCHW") === "channelsLast";
 }
 
+/** tfjs' geometry of a conv (or depthwise conv) of an NHWC input by a filter, from a kernel's attributes. */
+function convInfoOf(xShape: number[], filterShape: number[], attrs: Attrs, depthwise: boolean) {
+  return bu.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    (attrs.dilations as [number, number] | undefined) ?? [1, 1],
+    attrs.pad as "same",
+    attrs.dimRoundingMode as "round" | undefined,
+    depthwise,
+  );
+}
+
 function inputsOf(args: KernelArgs): Record<string, tf.TensorInfo | null | undefined> {
   return args.inputs as unknown as Record<string, tf.TensorInfo | null | undefined>;
 }
@@ -123,15 +136,7 @@ function conv(depthwise: boolean, fused: boolean): Fast {
     const attrs = args.attrs as Attrs;
     const activation = fused ? nativeActivation(attrs) : "linear";
     if (activation == null || preluActivationWeights != null || !channelsLast(attrs)) return undefined;
-    const info = bu.computeConv2DInfo(
-      x!.shape as [number, number, number, number],
-      filter!.shape as [number, number, number, number],
-      attrs.strides as [number, number],
-      (attrs.dilations as [number, number] | undefined) ?? [1, 1],
-      attrs.pad as "same",
-      attrs.dimRoundingMode as "round" | undefined,
-      depthwise,
-    );
+    const info = convInfoOf(x!.shape, filter!.shape, attrs, depthwise);
     if (bias != null && sizeOf(bias.shape) !== info.outChannels) return undefined;
     const xs = float32Of(backend, x!), ws = float32Of(backend, filter!);
     const bs = bias != null ? float32Of(backend, bias) : undefined;
@@ -146,15 +151,7 @@ function convInputGrad(depthwise: boolean): Fast {
     const attrs = args.attrs as Attrs;
     if (!channelsLast(attrs)) return undefined;
     const inputShape = attrs.inputShape as [number, number, number, number];
-    const info = bu.computeConv2DInfo(
-      inputShape,
-      filter!.shape as [number, number, number, number],
-      attrs.strides as [number, number],
-      (attrs.dilations as [number, number] | undefined) ?? [1, 1],
-      attrs.pad as "same",
-      attrs.dimRoundingMode as "round" | undefined,
-      depthwise,
-    );
+    const info = convInfoOf(inputShape, filter!.shape, attrs, depthwise);
     const dys = float32Of(backend, dy!), ws = float32Of(backend, filter!);
     if (dys == null || ws == null) return undefined;
     return float32Output(backend, [...inputShape], convBackwardData(info, depthwise, dys, ws));
@@ -167,15 +164,7 @@ function convFilterGrad(depthwise: boolean): Fast {
     const attrs = args.attrs as Attrs;
     if (!channelsLast(attrs)) return undefined;
     const filterShape = attrs.filterShape as [number, number, number, number];
-    const info = bu.computeConv2DInfo(
-      x!.shape as [number, number, number, number],
-      filterShape,
-      attrs.strides as [number, number],
-      (attrs.dilations as [number, number] | undefined) ?? [1, 1],
-      attrs.pad as "same",
-      attrs.dimRoundingMode as "round" | undefined,
-      depthwise,
-    );
+    const info = convInfoOf(x!.shape, filterShape, attrs, depthwise);
     const xs = float32Of(backend, x!), dys = float32Of(backend, dy!);
     if (xs == null || dys == null) return undefined;
     return float32Output(backend, [...filterShape], convBackwardWeights(info, depthwise, xs, dys));

@@ -9,66 +9,21 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import {
-  dims64,
-  DNNL,
-  type DnnlArgSpec,
-  dnnlContext,
-  DnnlPrimitive,
-  memoryDesc,
-  primitiveCache,
-} from "./dnnl_primitive.ts";
+import { dims64, DNNL, type DnnlArgSpec, dnnlContext, DnnlPrimitive, primitiveCache } from "./dnnl_primitive.ts";
+import { type WindowDescs, windowDescs, windowKey } from "./window_geometry.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
 /** Which pooling. */
 export type PoolKind = "max" | "avg";
 
-interface PoolGeometry {
-  key: string;
-  src: Uint8Array;
-  dst: Uint8Array;
-  strides: BigInt64Array;
+/** A pooling's descriptors: the window's, and its kernel size. */
+interface PoolDescs extends WindowDescs {
   kernel: BigInt64Array;
-  dilation: BigInt64Array;
-  padL: BigInt64Array;
-  padR: BigInt64Array;
 }
 
-function geometry(c: PoolInfo, kind: PoolKind): PoolGeometry {
-  const extentH = (c.filterHeight - 1) * c.dilationHeight + 1;
-  const extentW = (c.filterWidth - 1) * c.dilationWidth + 1;
-  const padT = c.padInfo.top, padLeft = c.padInfo.left;
-  const padB = (c.outHeight - 1) * c.strideHeight + extentH - c.inHeight - padT;
-  const padRight = (c.outWidth - 1) * c.strideWidth + extentW - c.inWidth - padLeft;
-  return {
-    key: [
-      kind,
-      c.batchSize,
-      c.inHeight,
-      c.inWidth,
-      c.inChannels,
-      c.outHeight,
-      c.outWidth,
-      c.filterHeight,
-      c.filterWidth,
-      c.strideHeight,
-      c.strideWidth,
-      c.dilationHeight,
-      c.dilationWidth,
-      padT,
-      padLeft,
-      padB,
-      padRight,
-    ].join(","),
-    src: memoryDesc([c.batchSize, c.inChannels, c.inHeight, c.inWidth], DNNL.tag.nhwc),
-    dst: memoryDesc([c.batchSize, c.outChannels, c.outHeight, c.outWidth], DNNL.tag.nhwc),
-    strides: dims64([c.strideHeight, c.strideWidth]),
-    kernel: dims64([c.filterHeight, c.filterWidth]),
-    dilation: dims64([c.dilationHeight - 1, c.dilationWidth - 1]),
-    padL: dims64([padT, padLeft]),
-    padR: dims64([padB, padRight]),
-  };
+function poolDescs(c: PoolInfo): PoolDescs {
+  return { ...windowDescs(c), kernel: dims64([c.filterHeight, c.filterWidth]) };
 }
 
 /** tfjs' average pooling leaves the padding out of the count. */
@@ -76,8 +31,10 @@ function algorithm(kind: PoolKind): number {
   return kind === "max" ? DNNL.alg.poolingMax : DNNL.alg.poolingAvgExcludePadding;
 }
 
-function forwardPrimitive(g: PoolGeometry, kind: PoolKind, training: boolean): DnnlPrimitive {
-  return primitiveCache(`${g.key}|pool-fwd|${training}`, () => {
+function forwardPrimitive(c: PoolInfo, kind: PoolKind, training: boolean): DnnlPrimitive {
+  const key = windowKey(kind, c);
+  return primitiveCache(`${key}|pool-fwd|${training}`, () => {
+    const g = poolDescs(c);
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnlContext().dnnl.dnnl_pooling_v2_forward_desc_init(
       desc,
@@ -87,11 +44,11 @@ function forwardPrimitive(g: PoolGeometry, kind: PoolKind, training: boolean): D
       g.dst,
       g.strides,
       g.kernel,
-      g.dilation,
+      g.dilates,
       g.padL,
       g.padR,
     );
-    if (status !== 0) throw new Error(`oneDNN pooling_v2_forward_desc_init failed (status ${status}) for ${g.key}`);
+    if (status !== 0) throw new Error(`oneDNN pooling_v2_forward_desc_init failed (status ${status}) for ${key}`);
     const args: DnnlArgSpec[] = [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: g.src },
       { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: g.dst, output: true },
@@ -104,14 +61,14 @@ function forwardPrimitive(g: PoolGeometry, kind: PoolKind, training: boolean): D
 /** Pooled output of x (NHWC). */
 export function poolForward(c: PoolInfo, kind: PoolKind, x: Float32Array): Float32Array {
   const y = bufferPool.take(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
-  forwardPrimitive(geometry(c, kind), kind, false).execute([x, y]);
+  forwardPrimitive(c, kind, false).execute([x, y]);
   return y;
 }
 
 /** dx of pooling, from dy and (for max pooling) the forward's input. */
 export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: Float32Array): Float32Array {
-  const g = geometry(c, kind);
-  const forward = forwardPrimitive(g, kind, true);
+  const key = windowKey(kind, c);
+  const forward = forwardPrimitive(c, kind, true);
   let workspace: Uint8Array | undefined;
   if (kind === "max") {
     workspace = new Uint8Array(forward.bytesOf(DNNL.query.workspaceMd));
@@ -119,7 +76,8 @@ export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: F
     forward.execute([x, scratch, workspace]);
     bufferPool.give(scratch);
   }
-  const p = primitiveCache(`${g.key}|pool-bwd`, () => {
+  const p = primitiveCache(`${key}|pool-bwd`, () => {
+    const g = poolDescs(c);
     const desc = new Uint8Array(DNNL.opDescBytes);
     const status = dnnlContext().dnnl.dnnl_pooling_v2_backward_desc_init(
       desc,
@@ -128,11 +86,11 @@ export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: F
       g.dst,
       g.strides,
       g.kernel,
-      g.dilation,
+      g.dilates,
       g.padL,
       g.padR,
     );
-    if (status !== 0) throw new Error(`oneDNN pooling_v2_backward_desc_init failed (status ${status}) for ${g.key}`);
+    if (status !== 0) throw new Error(`oneDNN pooling_v2_backward_desc_init failed (status ${status}) for ${key}`);
     const args: DnnlArgSpec[] = [
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },
       { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: g.src, output: true },
