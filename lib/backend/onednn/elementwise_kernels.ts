@@ -41,8 +41,8 @@ export function mergeBroadcastDims(
   aShape: readonly number[],
   bShape: readonly number[],
 ): { a: number[]; b: number[] } | undefined {
+  if (bShape.length > aShape.length) return undefined;
   const b = [...Array(aShape.length - bShape.length).fill(1), ...bShape];
-  if (b.length !== aShape.length) return undefined;
   const outA: number[] = [], outB: number[] = [];
   let prevBroadcast: boolean | undefined;
   for (let i = 0; i < aShape.length; i++) {
