@@ -41,6 +41,15 @@ function osIds(): string[] {
   }
 }
 
+/** `LUMBAR_DNNL_PATH`, when set. */
+function envPath(): string | undefined {
+  try {
+    return Deno.env.get("LUMBAR_DNNL_PATH") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether this process runs as root. */
 function isRoot(): boolean {
   try {
@@ -69,6 +78,14 @@ export async function installOneDnn(): Promise<number> {
     console.log(`[setup] oneDNN ${lib.version} is already here (${lib.path}, ISA ${lib.isa}): nothing to do.`);
     return 0;
   }
+  const fromEnv = envPath();
+  if (fromEnv != null) {
+    console.log(
+      `[setup] LUMBAR_DNNL_PATH=${fromEnv} does not open as oneDNN 2.x. Point it at a libdnnl.so.2 (or .dylib), ` +
+        "or unset it to use the system's library.",
+    );
+    return 1;
+  }
   const ids = osIds();
   const apt = (await run("apt-get", ["--version"])).ok;
   if (Deno.build.os === "linux" && apt && ids.some((id) => id === "debian" || id === "ubuntu")) {
@@ -95,7 +112,8 @@ export async function installOneDnn(): Promise<number> {
     const check = await run(Deno.execPath(), [
       "eval",
       `import { openDnnl } from "${new URL("./dnnl_library.ts", import.meta.url).href}";` +
-      `const l = openDnnl(); console.log(l.version + " " + l.path + " " + l.isa);`,
+      `try { const l = openDnnl(); console.log(l.version + " " + l.path + " " + l.isa); }` +
+      `catch (e) { console.error(e.message); Deno.exit(1); }`,
     ]);
     if (!check.ok) {
       console.error(`[setup] ${APT_PACKAGE} installed but oneDNN does not open:\n${check.output}`);
