@@ -2,10 +2,13 @@
  * The `onednn` backend: tfjs' `cpu` backend (tensors are typed arrays in
  * ordinary memory, not the 4 GiB wasm heap), with every `cpu` kernel
  * registered under the new name too, and the kernels that dominate
- * training, inference and Grad-CAM routed to oneDNN: convolutions (plain,
- * fused, depthwise, and their gradients), matrix products and pooling.
- * A routed kernel falls back to the `cpu` one for what it does not cover
- * (NCHW, non-float32, broadcasts sgemm cannot express, other activations).
+ * training, inference and Grad-CAM routed to oneDNN ({@link ONEDNN_ROUTED_KERNELS}):
+ * convolutions (plain, fused, depthwise, and their gradients), matrix
+ * products, pooling, batch norm (with the ReLU after it fused in where the
+ * graph allows), activations and their gradients, binary ops, sums and
+ * means, and the copies (slice, pad, concat, split). A routed kernel falls
+ * back to the `cpu` one for what it does not cover (NCHW, non-float32,
+ * broadcasts oneDNN cannot express, other activations, tiny tensors).
  *
  * @module
  */
