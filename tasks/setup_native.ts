@@ -63,7 +63,7 @@ if (!installed.ok || downloadFailed) {
       `It fetches libtensorflow 2.9.1 from storage.googleapis.com; on a machine that cannot reach it, set\n` +
       `TFJS_NODE_CDN_STORAGE to a mirror holding the same files, or run this task where that host is reachable.\n` +
       (values.gpu ? `The GPU build also needs an NVIDIA driver > 450, CUDA 11.2 and cuDNN 8.1.\n` : "") +
-      `deno.json is unchanged; Lumbar Lab keeps using the wasm backend.\n\n--- install output (last lines) ---\n` +
+      `deno.json is unchanged; Lumbar Lab keeps using the onednn or wasm backend.\n\n--- install output (last lines) ---\n` +
       installed.output.split("\n").slice(-15).join("\n"),
   );
 }
