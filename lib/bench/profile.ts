@@ -4,9 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createModel } from "../models/mod.ts";
-import { autoMicroBatch, trainStep } from "../train/train_step.ts";
-import { leanAdam } from "../train/lean_adam.ts";
+import { trainStepFixture } from "./train_step_fixture.ts";
 
 /** Time spent in one kernel over a step. */
 export interface KernelShare {
@@ -17,7 +15,7 @@ export interface KernelShare {
 
 /**
  * Profiles one training step (after a warm-up step) of a registered model,
- * the step training takes ({@link trainStep} with {@link leanAdam}).
+ * the step training takes ({@link trainStepFixture}).
  * Kernels that run inside our composed kernels are counted under their own
  * names as well as inside the composed one, so shares can add up to more than
  * the step.
@@ -29,18 +27,8 @@ export async function profileTrainStep(
   size: number,
   batchSize: number,
 ): Promise<{ stepMs: number; kernels: KernelShare[] }> {
-  const { model } = createModel(name, { inputShape: [size, size, 3], numClasses: 4, seed: 1 });
-  const optimizer = leanAdam(1e-3);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const microBatchSize = autoMicroBatch(model, batchSize);
-  const x = tf.randomUniform([batchSize, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;
-  const labels = tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % 4), "int32");
-  const y = tf.oneHot(labels, 4) as tf.Tensor2D;
-  const step = async () => {
-    const r = trainStep(model, optimizer, variables, x, y, { microBatchSize });
-    await r.loss.data();
-    tf.dispose([r.loss, r.correct]);
-  };
+  const fixture = trainStepFixture(name, size, batchSize);
+  const { step } = fixture;
   try {
     await step();
     const t0 = performance.now();
@@ -56,8 +44,6 @@ export async function profileTrainStep(
     }
     return { stepMs, kernels: [...byKernel.values()].sort((a, b) => b.ms - a.ms) };
   } finally {
-    tf.dispose([x, labels, y]);
-    optimizer.dispose();
-    model.dispose();
+    fixture.dispose();
   }
 }

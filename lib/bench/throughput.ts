@@ -4,9 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createModel, type ModelOptions } from "../models/mod.ts";
-import { autoMicroBatch, trainStep } from "../train/train_step.ts";
-import { leanAdam } from "../train/lean_adam.ts";
+import type { ModelOptions } from "../models/mod.ts";
+import { trainStepFixture } from "./train_step_fixture.ts";
 
 /** Options of {@link measureTrainThroughput}. */
 export interface ThroughputOptions {
@@ -51,28 +50,8 @@ export async function measureTrainThroughput(
   options: ThroughputOptions = {},
 ): Promise<ThroughputResult> {
   const { size = 224, batchSize = 8, warmupSteps = 1, steps = 3 } = options;
-  const numClasses = 4;
-  const { model } = createModel(name, {
-    inputShape: [size, size, 3],
-    numClasses,
-    seed: 1,
-    ...options.modelOptions,
-  });
-  // The step training takes (lib/train/train_step.ts), micro-batched where wasm's memory needs it.
-  const optimizer = leanAdam(1e-3);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const microBatchSize = autoMicroBatch(model, batchSize);
-  const x = tf.randomUniform([batchSize, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;
-  const labels = tf.tensor1d(
-    Array.from({ length: batchSize }, (_, i) => i % numClasses),
-    "int32",
-  );
-  const y = tf.oneHot(labels, numClasses) as tf.Tensor2D;
-  const step = async () => {
-    const r = trainStep(model, optimizer, variables, x, y, { microBatchSize });
-    await r.loss.data();
-    tf.dispose([r.loss, r.correct]);
-  };
+  const fixture = trainStepFixture(name, size, batchSize, options.modelOptions);
+  const { model, microBatchSize, step } = fixture;
   try {
     for (let i = 0; i < warmupSteps; i++) await step();
     const before = tf.memory().numTensors;
@@ -92,8 +71,6 @@ export async function measureTrainThroughput(
       microBatchSize,
     };
   } finally {
-    tf.dispose([x, labels, y]);
-    optimizer.dispose();
-    model.dispose();
+    fixture.dispose();
   }
 }
