@@ -285,6 +285,12 @@ function adamLoopDouble(
 }
 
 /**
+ * On wasm, variables up to this size (2^18 values) take the fused step; larger ones tfjs' own ops. On onednn every
+ * variable does: tfjs' ops there are plain JS loops too, each a pass and an allocation.
+ */
+const WASM_FUSED_ADAM_MAX_SIZE = 1 << 18;
+
+/**
  * One Adam step ({@link adamLoop} on wasm, {@link adamLoopDouble} on
  * onednn): the moments written in place, when the backend holds each for
  * that one tensor only (a clone shares its data, and must not change), the
@@ -296,7 +302,8 @@ function adamLoopDouble(
  * place: XNNPACK caches the packed weights of a conv or matMul by tensor and
  * would go on using the old ones (seen as wrong gradients on the next step).
  *
- * @returns False, changing nothing, where it cannot run: not wasm or onednn, not float32, or shared moments.
+ * @returns False, changing nothing, where it cannot run or should not: not wasm or onednn, not float32, shared
+ *   moments, or on wasm a variable over {@link WASM_FUSED_ADAM_MAX_SIZE} values.
  */
 export function fusedAdamStep(
   value: tf.Variable,
@@ -306,13 +313,15 @@ export function fusedAdamStep(
   attrs: AdamKernelAttrs,
 ): boolean {
   if (!fusedKernelsActive()) return false;
+  const onednn = tf.getBackend() === "onednn";
+  if (!onednn && value.size > WASM_FUSED_ADAM_MAX_SIZE) return false;
   const engineBackend = tf.backend() as unknown as { refCount(dataId: tf.DataId): number };
   const backend = heapOf(engineBackend);
   if ([value, m, v, g].some((t) => t.dtype !== "float32")) return false;
   if ([m, v].some((t) => engineBackend.refCount(t.dataId) !== 1)) return false;
   const out = backend.makeOutput(value.shape, "float32");
   const [w, mm, vv, gg, w2] = [value, m, v, g, out].map((t) => backend.typedArrayFromHeap(t));
-  (tf.getBackend() === "onednn" ? adamLoopDouble : adamLoop)(w, mm, vv, gg, w2, attrs);
+  (onednn ? adamLoopDouble : adamLoop)(w, mm, vv, gg, w2, attrs);
   const next = tf.engine().makeTensorFromTensorInfo(out);
   value.assign(next);
   next.dispose();

@@ -27,9 +27,6 @@ interface AdamInternals {
   accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
 }
 
-/** Variables up to this size (2^18 values) take the fused step; see {@link fusedAdamStep}. */
-const FUSED_ADAM_MAX_SIZE = 1 << 18;
-
 /** tfjs' Adam, updating one variable per `tidy`. */
 export class LeanAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
@@ -69,9 +66,7 @@ export class LeanAdamOptimizer extends tf.AdamOptimizer {
       const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
       if (gradient == null) return;
       const m = self.accumulatedFirstMoment[i].variable, v = self.accumulatedSecondMoment[i].variable;
-      // On onednn tfjs' ops are plain JS loops too, each a pass and an allocation: one fused pass always wins.
-      const fusedSize = value.size <= FUSED_ADAM_MAX_SIZE || tf.getBackend() === "onednn";
-      if (fused && fusedSize && fusedAdamStep(value, m, v, gradient, fused)) return;
+      if (fused && fusedAdamStep(value, m, v, gradient, fused)) return;
       // tfjs' ops in tfjs' order, each temporary freed as soon as it is used: a tidy would hold all ~13 until the
       // end, 5.3 GB for VGG16's 103M-weight fc1 at 224x224.
       const step = (op: () => tf.Tensor, ...used: tf.Tensor[]) => {
