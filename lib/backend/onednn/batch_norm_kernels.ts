@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, opDesc, primitiveCache } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 const FLAGS = DNNL.flags.useScale | DNNL.flags.useShift;
@@ -31,15 +31,17 @@ function mds(rows: number, channels: number): { data: Uint8Array; stat: Uint8Arr
 function forwardPrimitive(rows: number, channels: number, epsilon: number, relu: boolean): DnnlPrimitive {
   return primitiveCache(`bnorm-fwd|${rows}|${channels}|${epsilon}|${relu}`, () => {
     const { data, stat } = mds(rows, channels);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_batch_normalization_forward_desc_init(
-      desc,
-      DNNL.prop.forwardTraining,
-      data,
-      epsilon,
-      flags(relu),
+    const desc = opDesc(
+      "dnnl_batch_normalization_forward_desc_init",
+      (d) =>
+        dnnlContext().dnnl.dnnl_batch_normalization_forward_desc_init(
+          d,
+          DNNL.prop.forwardTraining,
+          data,
+          epsilon,
+          flags(relu),
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN batch_normalization_forward_desc_init failed (status ${status})`);
     const workspace = relu ? [{ arg: DNNL.arg.workspace, query: DNNL.query.workspaceMd, output: true }] : [];
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: data },
@@ -91,16 +93,18 @@ export function batchNormGrad(
   const rows = x.length / channels, relu = workspace != null;
   const p = primitiveCache(`bnorm-bwd|${rows}|${channels}|${epsilon}|${relu}`, () => {
     const { data, stat } = mds(rows, channels);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_batch_normalization_backward_desc_init(
-      desc,
-      DNNL.prop.backward,
-      data,
-      data,
-      epsilon,
-      flags(relu),
+    const desc = opDesc(
+      "dnnl_batch_normalization_backward_desc_init",
+      (d) =>
+        dnnlContext().dnnl.dnnl_batch_normalization_backward_desc_init(
+          d,
+          DNNL.prop.backward,
+          data,
+          data,
+          epsilon,
+          flags(relu),
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN batch_normalization_backward_desc_init failed (status ${status})`);
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: data },
       { arg: DNNL.arg.mean, user: stat },

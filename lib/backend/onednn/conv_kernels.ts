@@ -11,7 +11,15 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { DNNL, type DnnlArgSpec, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import {
+  DNNL,
+  type DnnlArgSpec,
+  dnnlContext,
+  DnnlPrimitive,
+  memoryDesc,
+  opDesc,
+  primitiveCache,
+} from "./dnnl_primitive.ts";
 import { type WindowDescs, windowDescs, windowKey } from "./window_geometry.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
@@ -42,24 +50,25 @@ function convDescs(c: ConvInfo, depthwise: boolean): ConvDescs {
   };
 }
 
-function forwardDesc(g: ConvDescs, withBias: boolean, key: string): Uint8Array {
+function forwardDesc(g: ConvDescs, withBias: boolean): Uint8Array {
   const { dnnl } = dnnlContext();
-  const desc = new Uint8Array(DNNL.opDescBytes);
-  const status = dnnl.dnnl_dilated_convolution_forward_desc_init(
-    desc,
-    DNNL.prop.forwardTraining,
-    DNNL.alg.convolutionDirect,
-    g.src,
-    g.weightsAny,
-    withBias ? g.bias : null,
-    g.dst,
-    g.strides,
-    g.dilates,
-    g.padL,
-    g.padR,
+  return opDesc(
+    "dnnl_dilated_convolution_forward_desc_init",
+    (d) =>
+      dnnl.dnnl_dilated_convolution_forward_desc_init(
+        d,
+        DNNL.prop.forwardTraining,
+        DNNL.alg.convolutionDirect,
+        g.src,
+        g.weightsAny,
+        withBias ? g.bias : null,
+        g.dst,
+        g.strides,
+        g.dilates,
+        g.padL,
+        g.padR,
+      ),
   );
-  if (status !== 0) throw new Error(`oneDNN convolution_forward_desc_init failed (status ${status}) for ${key}`);
-  return desc;
 }
 
 /** An attribute holding one eltwise post-op; the caller destroys it. */
@@ -95,7 +104,7 @@ function forwardPrimitive(
         ...(withBias ? [{ arg: DNNL.arg.bias, query: DNNL.query.weightsMd, index: 1, user: g.bias }] : []),
         { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: g.dst, output: true },
       ];
-      return new DnnlPrimitive(forwardDesc(g, withBias, key), args, { attr });
+      return new DnnlPrimitive(forwardDesc(g, withBias), args, { attr });
     } finally {
       if (attr != null) dnnlContext().dnnl.dnnl_primitive_attr_destroy(attr);
     }
@@ -131,19 +140,21 @@ export function convBackwardData(c: ConvInfo, depthwise: boolean, dy: Float32Arr
   const p = primitiveCache(`${convKey(c, depthwise)}|bwd-data`, () => {
     const g = convDescs(c, depthwise);
     const { dnnl } = dnnlContext();
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnl.dnnl_dilated_convolution_backward_data_desc_init(
-      desc,
-      DNNL.alg.convolutionDirect,
-      g.src,
-      g.weightsAny,
-      g.dst,
-      g.strides,
-      g.dilates,
-      g.padL,
-      g.padR,
+    const desc = opDesc(
+      "dnnl_dilated_convolution_backward_data_desc_init",
+      (d) =>
+        dnnl.dnnl_dilated_convolution_backward_data_desc_init(
+          d,
+          DNNL.alg.convolutionDirect,
+          g.src,
+          g.weightsAny,
+          g.dst,
+          g.strides,
+          g.dilates,
+          g.padL,
+          g.padR,
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN convolution_backward_data_desc_init failed (status ${status})`);
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },
       { arg: DNNL.arg.weights, query: DNNL.query.weightsMd, user: g.weightsUser },
@@ -160,20 +171,22 @@ export function convBackwardWeights(c: ConvInfo, depthwise: boolean, x: Float32A
   const p = primitiveCache(`${convKey(c, depthwise)}|bwd-weights`, () => {
     const g = convDescs(c, depthwise);
     const { dnnl } = dnnlContext();
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
-      desc,
-      DNNL.alg.convolutionDirect,
-      g.src,
-      g.weightsAny,
-      null,
-      g.dst,
-      g.strides,
-      g.dilates,
-      g.padL,
-      g.padR,
+    const desc = opDesc(
+      "dnnl_dilated_convolution_backward_weights_desc_init",
+      (d) =>
+        dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
+          d,
+          DNNL.alg.convolutionDirect,
+          g.src,
+          g.weightsAny,
+          null,
+          g.dst,
+          g.strides,
+          g.dilates,
+          g.padL,
+          g.padR,
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN convolution_backward_weights_desc_init failed (status ${status})`);
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: g.src },
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },

@@ -97,6 +97,16 @@ export function check(status: number, what: string): void {
   if (status !== 0) throw new DnnlError(`oneDNN ${what} failed: ${STATUS[status] ?? `status ${status}`}`);
 }
 
+/**
+ * An op descriptor filled by `init` (a `dnnl_*_desc_init` call given the
+ * buffer), checked: a failure names the call.
+ */
+export function opDesc(what: string, init: (desc: Uint8Array) => number): Uint8Array {
+  const desc = new Uint8Array(DNNL.opDescBytes);
+  check(init(desc), what);
+  return desc;
+}
+
 /** Reads the pointer an out-parameter call wrote. */
 function outPointer(cell: BigUint64Array): Deno.PointerValue {
   return Deno.UnsafePointer.create(cell[0]);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, primitiveCache } from "./dnnl_primitive.ts";
+import { DNNL, dnnlContext, DnnlPrimitive, memoryDesc, opDesc, primitiveCache } from "./dnnl_primitive.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
 /** Tensors smaller than this stay on the cpu kernels. */
@@ -73,9 +73,10 @@ export function binary(op: BinaryOp, a: Float32Array, b: Float32Array, aDims: nu
   const p = primitiveCache(`binary|${op}|${aDims}|${bDims}`, () => {
     const src0 = memoryDesc(aDims, PLAIN_TAGS[aDims.length]);
     const src1 = memoryDesc(bDims, PLAIN_TAGS[bDims.length]);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_binary_desc_init(desc, BINARY_ALG[op], src0, src1, src0);
-    if (status !== 0) throw new Error(`oneDNN binary_desc_init failed (status ${status})`);
+    const desc = opDesc(
+      "dnnl_binary_desc_init",
+      (d) => dnnlContext().dnnl.dnnl_binary_desc_init(d, BINARY_ALG[op], src0, src1, src0),
+    );
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, index: 0, user: src0 },
       { arg: DNNL.arg.src1, query: DNNL.query.srcMd, index: 1, user: src1 },
@@ -107,10 +108,11 @@ function forwardPrimitive(op: Eltwise, n: number, training: boolean): DnnlPrimit
   return primitiveCache(`eltwise|${eltwiseKey(op)}|${n}|${training}`, () => {
     const md = memoryDesc([n], DNNL.tag.a);
     const [alg, alpha, beta] = eltwiseParams(op);
-    const desc = new Uint8Array(DNNL.opDescBytes);
     const prop = training ? DNNL.prop.forwardTraining : DNNL.prop.forwardInference;
-    const status = dnnlContext().dnnl.dnnl_eltwise_forward_desc_init(desc, prop, alg, md, alpha, beta);
-    if (status !== 0) throw new Error(`oneDNN eltwise_forward_desc_init failed (status ${status})`);
+    const desc = opDesc(
+      "dnnl_eltwise_forward_desc_init",
+      (d) => dnnlContext().dnnl.dnnl_eltwise_forward_desc_init(d, prop, alg, md, alpha, beta),
+    );
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: md },
       { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: md, output: true },
@@ -131,9 +133,10 @@ export function eltwiseBackward(op: Eltwise, dy: Float32Array, x: Float32Array):
   const p = primitiveCache(`eltwise-bwd|${eltwiseKey(op)}|${n}`, () => {
     const md = memoryDesc([n], DNNL.tag.a);
     const [alg, alpha, beta] = eltwiseParams(op);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_eltwise_backward_desc_init(desc, alg, md, md, alpha, beta);
-    if (status !== 0) throw new Error(`oneDNN eltwise_backward_desc_init failed (status ${status})`);
+    const desc = opDesc(
+      "dnnl_eltwise_backward_desc_init",
+      (d) => dnnlContext().dnnl.dnnl_eltwise_backward_desc_init(d, alg, md, md, alpha, beta),
+    );
     return new DnnlPrimitive(desc, [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: md },
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: md },

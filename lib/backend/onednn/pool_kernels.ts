@@ -9,7 +9,15 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { dims64, DNNL, type DnnlArgSpec, dnnlContext, DnnlPrimitive, primitiveCache } from "./dnnl_primitive.ts";
+import {
+  dims64,
+  DNNL,
+  type DnnlArgSpec,
+  dnnlContext,
+  DnnlPrimitive,
+  opDesc,
+  primitiveCache,
+} from "./dnnl_primitive.ts";
 import { type WindowDescs, windowDescs, windowKey } from "./window_geometry.ts";
 import { bufferPool } from "./buffer_pool.ts";
 
@@ -35,20 +43,22 @@ function forwardPrimitive(c: PoolInfo, kind: PoolKind, training: boolean): DnnlP
   const key = windowKey(kind, c);
   return primitiveCache(`${key}|pool-fwd|${training}`, () => {
     const g = poolDescs(c);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_pooling_v2_forward_desc_init(
-      desc,
-      training ? DNNL.prop.forwardTraining : DNNL.prop.forwardInference,
-      algorithm(kind),
-      g.src,
-      g.dst,
-      g.strides,
-      g.kernel,
-      g.dilates,
-      g.padL,
-      g.padR,
+    const desc = opDesc(
+      "dnnl_pooling_v2_forward_desc_init",
+      (d) =>
+        dnnlContext().dnnl.dnnl_pooling_v2_forward_desc_init(
+          d,
+          training ? DNNL.prop.forwardTraining : DNNL.prop.forwardInference,
+          algorithm(kind),
+          g.src,
+          g.dst,
+          g.strides,
+          g.kernel,
+          g.dilates,
+          g.padL,
+          g.padR,
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN pooling_v2_forward_desc_init failed (status ${status}) for ${key}`);
     const args: DnnlArgSpec[] = [
       { arg: DNNL.arg.src, query: DNNL.query.srcMd, user: g.src },
       { arg: DNNL.arg.dst, query: DNNL.query.dstMd, user: g.dst, output: true },
@@ -78,19 +88,21 @@ export function poolBackward(c: PoolInfo, kind: PoolKind, dy: Float32Array, x: F
   }
   const p = primitiveCache(`${key}|pool-bwd`, () => {
     const g = poolDescs(c);
-    const desc = new Uint8Array(DNNL.opDescBytes);
-    const status = dnnlContext().dnnl.dnnl_pooling_v2_backward_desc_init(
-      desc,
-      algorithm(kind),
-      g.src,
-      g.dst,
-      g.strides,
-      g.kernel,
-      g.dilates,
-      g.padL,
-      g.padR,
+    const desc = opDesc(
+      "dnnl_pooling_v2_backward_desc_init",
+      (d) =>
+        dnnlContext().dnnl.dnnl_pooling_v2_backward_desc_init(
+          d,
+          algorithm(kind),
+          g.src,
+          g.dst,
+          g.strides,
+          g.kernel,
+          g.dilates,
+          g.padL,
+          g.padR,
+        ),
     );
-    if (status !== 0) throw new Error(`oneDNN pooling_v2_backward_desc_init failed (status ${status}) for ${key}`);
     const args: DnnlArgSpec[] = [
       { arg: DNNL.arg.diffDst, query: DNNL.query.diffDstMd, user: g.dst },
       { arg: DNNL.arg.diffSrc, query: DNNL.query.diffSrcMd, user: g.src, output: true },
