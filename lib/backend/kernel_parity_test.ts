@@ -75,6 +75,7 @@ const PAPER_CASES: ConvCase[] = [
   { x: [2, 17, 17, 3], w: [7, 7, 3, 4], strides: 2, pad: "same", depthwise: false, why: "ResNet stem 7x7/2" },
   { x: [2, 8, 8, 6], w: [1, 1, 6, 5], strides: 2, pad: "valid", depthwise: false, why: "ResNet 1x1/2" },
   { x: [2, 8, 8, 6], w: [1, 1, 6, 5], strides: 1, pad: "same", depthwise: false, why: "1x1 bottleneck" },
+  { x: [2, 8, 8, 3], w: [1, 1, 3, 7], strides: 1, pad: "same", depthwise: false, why: "1x1 expanding" },
   { x: [2, 9, 9, 4], w: [3, 3, 4, 6], strides: 1, pad: "same", depthwise: false, why: "VGG 3x3 same" },
   { x: [2, 9, 9, 4], w: [3, 3, 4, 6], strides: 1, pad: "valid", depthwise: false, why: "3x3 valid" },
   { x: [2, 12, 12, 3], w: [5, 5, 3, 4], strides: 1, pad: "same", depthwise: false, why: "AlexNet 5x5" },

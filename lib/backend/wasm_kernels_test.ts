@@ -40,24 +40,7 @@ async function checkCase(c: ConvCase, rng = createRng(1)) {
   assertLess(relativeError(dwW, dwC), REL_TOL, `filter gradient, ${label}`);
 }
 
-// The configurations the paper's architectures use.
-const PAPER_CASES: ConvCase[] = [
-  { x: [2, 35, 35, 3], w: [11, 11, 3, 4], strides: 4, pad: "valid", depthwise: false, why: "AlexNet conv1" },
-  { x: [2, 17, 17, 3], w: [7, 7, 3, 4], strides: 2, pad: "same", depthwise: false, why: "ResNet stem" },
-  { x: [2, 8, 8, 6], w: [1, 1, 6, 5], strides: 2, pad: "valid", depthwise: false, why: "ResNet 1x1 stride 2" },
-  { x: [2, 8, 8, 6], w: [1, 1, 6, 5], strides: 1, pad: "same", depthwise: false, why: "1x1 bottleneck" },
-  { x: [2, 8, 8, 3], w: [1, 1, 3, 7], strides: 1, pad: "same", depthwise: false, why: "1x1 expanding" },
-  { x: [2, 9, 9, 4], w: [3, 3, 4, 6], strides: 1, pad: "same", depthwise: false, why: "VGG 3x3" },
-  { x: [2, 12, 12, 3], w: [5, 5, 3, 4], strides: 1, pad: "same", depthwise: false, why: "AlexNet 5x5" },
-  { x: [2, 9, 9, 4], w: [3, 3, 4, 1], strides: 1, pad: "same", depthwise: true, why: "MobileNet dw s1" },
-  { x: [2, 10, 10, 4], w: [3, 3, 4, 1], strides: 2, pad: "same", depthwise: true, why: "MobileNet dw s2" },
-  { x: [2, 11, 11, 4], w: [3, 3, 4, 1], strides: 2, pad: "valid", depthwise: true, why: "dw s2 valid" },
-  { x: [1, 7, 7, 3], w: [3, 3, 3, 2], strides: 1, pad: "same", depthwise: true, why: "dw multiplier 2" },
-];
-
-Deno.test("wasm conv gradients match cpu on the paper's layer configurations", async () => {
-  for (const c of PAPER_CASES) await checkCase(c);
-});
+// The paper's layer configurations are checked on wasm (and onednn) in kernel_parity_test.ts.
 
 Deno.test("wasm conv forward and gradients match cpu on randomized shapes", async () => {
   const rng = createRng(2024);
